@@ -1,0 +1,106 @@
+"""The access log: one row per access to personal data, and per refused attempt.
+
+It holds codes and plain ids only, no personal data and no free text, and no
+foreign keys, so deleting a case or a user can never cascade into the log.
+On PostgreSQL triggers refuse UPDATE and DELETE; in production the app's
+database role may only INSERT and SELECT (docs/operations.md).
+"""
+
+from __future__ import annotations
+
+import pgtrigger
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class ActorType(models.TextChoices):
+    STAFF = "staff", _("Staff member")
+    RESIDENT = "resident", _("Resident (with a status code)")
+    ANONYMOUS = "anonymous", _("Member of the public")
+    API_CLIENT = "api_client", _("API client")
+    SYSTEM = "system", _("System job")
+
+
+class ActorRole(models.TextChoices):
+    """The coarse role an actor acted in; what a resident may be shown."""
+
+    COORDINATOR = "coordinator", _("Coordinator")
+    MEDIATOR = "mediator", _("Mediator")
+    PRIVACY_OFFICER = "privacy_officer", _("Privacy officer")
+    ADMINISTRATOR = "administrator", _("Administrator")
+    REQUESTER = "requester", _("Requester")
+    OTHER_PARTY = "other_party", _("Other party")
+    NONE = "", _("None")
+
+
+class Action(models.TextChoices):
+    VIEW = "view", _("Viewed")
+    LIST = "list", _("Listed")
+    CREATE = "create", _("Created")
+    UPDATE = "update", _("Changed")
+    DELETE = "delete", _("Deleted")
+    EXPORT = "export", _("Exported")
+    DOWNLOAD = "download", _("Downloaded")
+    PRINT = "print", _("Printed")
+    LOGIN = "login", _("Signed in")
+
+
+class Outcome(models.TextChoices):
+    SUCCESS = "success", _("Done")
+    REFUSED = "refused", _("Refused")
+    FAILED = "failed", _("Failed")
+
+
+class Purpose(models.TextChoices):
+    INTAKE = "intake", _("Receiving a request for mediation")
+    CASEWORK = "casework", _("Mediation casework")
+    TRIAGE = "triage", _("Screening and triage")
+    AUTHENTICATION = "authentication", _("Signing in")
+    KEY_MANAGEMENT = "key_management", _("Key management")
+    SELF_SERVICE = "self_service", _("The person's own request")
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Web")
+    API = "api", _("API")
+    ADMIN = "admin", _("Django admin")
+    COMMAND = "command", _("Management command")
+    TASK = "task", _("Background task")
+
+
+class AccessEvent(models.Model):
+    """Who did what to which object, why, when, through which channel."""
+
+    id = models.BigAutoField(primary_key=True)
+    occurred_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    actor_type = models.CharField(max_length=12, choices=ActorType.choices)
+    actor_id = models.CharField(
+        max_length=64, blank=True, help_text=_("Plain id of the user, party or API token.")
+    )
+    actor_role = models.CharField(max_length=20, choices=ActorRole.choices, blank=True)
+    action = models.CharField(max_length=12, choices=Action.choices)
+    outcome = models.CharField(max_length=8, choices=Outcome.choices, default=Outcome.SUCCESS)
+    object_type = models.CharField(max_length=32)
+    object_id = models.CharField(max_length=64, blank=True)
+    community_id = models.IntegerField(null=True, blank=True)
+    purpose = models.CharField(max_length=20, choices=Purpose.choices)
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    request_id = models.UUIDField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("access event")
+        verbose_name_plural = _("access events")
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="access_event_object"),
+            models.Index(fields=["actor_type", "actor_id"], name="access_event_actor"),
+        ]
+        triggers = [
+            pgtrigger.Protect(
+                name="access_event_append_only",
+                operation=pgtrigger.Update | pgtrigger.Delete,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"access event {self.pk}"

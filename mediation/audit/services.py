@@ -1,0 +1,99 @@
+"""Writing the access log. Services call these explicitly; there are no signals."""
+
+from __future__ import annotations
+
+from django.db import connection
+
+from mediation.audit import context
+from mediation.audit.actors import Actor
+from mediation.audit.models import AccessEvent, Action, Channel, Outcome, Purpose
+
+
+def _event(
+    *,
+    actor: Actor,
+    action: Action,
+    object_type: str,
+    object_id: object,
+    purpose: Purpose,
+    outcome: Outcome,
+    community_id: int | None,
+) -> AccessEvent:
+    audit = context.current()
+    return AccessEvent(
+        actor_type=actor.type,
+        actor_id=actor.id,
+        actor_role=actor.role,
+        action=action,
+        outcome=outcome,
+        object_type=object_type,
+        object_id="" if object_id is None else str(object_id),
+        community_id=community_id,
+        purpose=purpose,
+        channel=audit.channel if audit else Channel.COMMAND,
+        request_id=audit.request_id if audit else None,
+    )
+
+
+def access_event_record(
+    *,
+    actor: Actor,
+    action: Action,
+    object_type: str,
+    object_id: object,
+    purpose: Purpose,
+    community_id: int | None = None,
+) -> AccessEvent:
+    """Record a successful access in the current transaction.
+
+    Call it inside the same ``transaction.atomic`` block as the change it
+    records, so that both are written or neither is.
+    """
+    event = _event(
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        purpose=purpose,
+        outcome=Outcome.SUCCESS,
+        community_id=community_id,
+    )
+    event.save(force_insert=True)
+    return event
+
+
+def access_event_record_refused(
+    *,
+    actor: Actor,
+    action: Action,
+    object_type: str,
+    object_id: object,
+    purpose: Purpose,
+    outcome: Outcome = Outcome.REFUSED,
+    community_id: int | None = None,
+) -> None:
+    """Record a refused or failed attempt so that no rollback can lose it.
+
+    Outside a transaction the event is written at once. Inside one, it is
+    kept in the audit context and written when the request or command ends,
+    after the transaction has committed or rolled back.
+    """
+    event = _event(
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        purpose=purpose,
+        outcome=outcome,
+        community_id=community_id,
+    )
+    audit = context.current()
+    if audit is not None:
+        audit.pending.append(event)
+    elif not connection.in_atomic_block:
+        event.save(force_insert=True)
+    else:
+        raise RuntimeError(
+            "A refused attempt inside a transaction needs an audit context "
+            "(audit.context.audit_context), or a rollback would lose it."
+        )

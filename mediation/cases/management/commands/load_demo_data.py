@@ -1,0 +1,83 @@
+"""Load demo communities, staff and a few dozen encrypted cases, and print the logins."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from mediation.accounts.models import Community, Role, RoleAssignment, User
+from mediation.cases.models import Case
+from mediation.cases.seeding import SeedStaff, seed_cases
+
+COMMUNITIES = [
+    ("riverside", "Riverside Community Mediation Centre", "河畔社区调解中心"),
+    ("hillview", "Hillview People's Mediation Committee", "山景人民调解委员会"),
+]
+
+# username, role, community slug (None for administrators)
+STAFF: list[tuple[str, Role, str | None]] = [
+    ("coordinator", Role.COORDINATOR, "riverside"),
+    ("mediator1", Role.MEDIATOR, "riverside"),
+    ("mediator2", Role.MEDIATOR, "riverside"),
+    ("mediator3", Role.MEDIATOR, "hillview"),
+    ("privacy", Role.PRIVACY_OFFICER, "riverside"),
+    ("admin", Role.ADMINISTRATOR, None),
+]
+
+
+def demo_password(username: str) -> str:
+    return f"{username}-demo-2026"
+
+
+class Command(BaseCommand):
+    help = "Load demo data (refused in production). Safe to run again: prints the logins."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--cases", type=int, default=36, help="Cases to create (first run).")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if settings.PRODUCTION:
+            raise CommandError("Demo data is never loaded in production.")
+        with transaction.atomic():
+            created = self._load(options["cases"])
+        self.stdout.write(
+            self.style.SUCCESS("Demo data loaded.") if created else "Demo data already present."
+        )
+        self.stdout.write("\nDemo logins at http://127.0.0.1:8000/staff/login/ :")
+        for username, role, community in STAFF:
+            where = f" ({community})" if community else ""
+            self.stdout.write(
+                f"  {username:<12} password {demo_password(username):<24} {role.label}{where}"
+            )
+        self.stdout.write("Residents use http://127.0.0.1:8000/request/ (no login).\n")
+
+    def _load(self, case_count: int) -> bool:
+        if User.objects.filter(username="coordinator").exists():
+            return False
+        communities: dict[str, Community] = {}
+        for slug, name_en, name_zh in COMMUNITIES:
+            communities[slug], _ = Community.objects.get_or_create(
+                slug=slug, defaults={"name_en": name_en, "name_zh": name_zh}
+            )
+        mediators: dict[int, list[User]] = {}
+        for username, role, community_slug in STAFF:
+            user = User.objects.create_user(
+                username=username,
+                password=demo_password(username),
+                is_staff=role == Role.ADMINISTRATOR,
+                is_superuser=role == Role.ADMINISTRATOR,
+            )
+            community = communities[community_slug] if community_slug else None
+            RoleAssignment.objects.create(user=user, role=role, community=community)
+            if role == Role.MEDIATOR and community:
+                mediators.setdefault(community.pk, []).append(user)
+        if not Case.objects.exists():
+            seed_cases(
+                communities=list(communities.values()),
+                staff=SeedStaff(mediators_by_community=mediators),
+                count=case_count,
+            )
+        return True

@@ -1,0 +1,157 @@
+"""Cases, the parties to them, and who is assigned to mediate."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from mediation.accounts.models import Community
+from mediation.cases.references import display
+from mediation.privacy.fields import EncryptedField
+from mediation.privacy.models import DataKey
+
+
+class Category(models.TextChoices):
+    NEIGHBOUR = "neighbour", _("Neighbours")
+    FAMILY = "family", _("Family")
+    LANDLORD_TENANT = "landlord_tenant", _("Landlord and tenant")
+    CONSUMER = "consumer", _("Buying or selling something")
+    WORKPLACE = "workplace", _("Work")
+    OTHER = "other", _("Something else")
+
+
+class Status(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    SCREENING = "screening", _("Screening")
+    ASSIGNED = "assigned", _("Assigned")
+    SESSIONS = "sessions", _("Sessions")
+    AGREEMENT = "agreement", _("Agreement reached")
+    NO_AGREEMENT = "no_agreement", _("No agreement")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    FOLLOW_UP = "follow_up", _("Follow-up")
+    CLOSED = "closed", _("Closed")
+
+
+class IntakeChannel(models.TextChoices):
+    WEB = "web", _("Web form")
+    PHONE = "phone", _("Phone")
+    WALK_IN = "walk_in", _("Walk-in")
+    REFERRAL = "referral", _("Referral")
+
+
+class Case(models.Model):
+    """A request for mediation and everything done about it.
+
+    Its personal fields (and its parties') are encrypted with its own data key.
+    Status changes go through the workflow service, never by assignment.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    reference = models.CharField(_("case reference"), max_length=10, unique=True)
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="cases")
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED
+    )
+    intake_channel = models.CharField(
+        _("received by"), max_length=10, choices=IntakeChannel.choices
+    )
+    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+    data_key = models.OneToOneField(
+        DataKey, on_delete=models.PROTECT, null=True, related_name="case"
+    )
+    description = EncryptedField(logical_name="case.description")
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        indexes = [
+            models.Index(fields=["community", "-submitted_at", "id"], name="case_community_recent"),
+            models.Index(fields=["-submitted_at", "id"], name="case_recent"),
+            models.Index(fields=["status", "-submitted_at"], name="case_status_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return display(self.reference)
+
+    @property
+    def display_reference(self) -> str:
+        return display(self.reference)
+
+
+class ContactChannel(models.TextChoices):
+    EMAIL = "email", _("Email")
+    PHONE = "phone", _("Phone or text message")
+    NONE = "none", _("Do not contact me: I will check the status myself")
+
+
+class PartyRole(models.TextChoices):
+    REQUESTER = "requester", _("Requester")
+    OTHER_PARTY = "other_party", _("Other party")
+
+
+class Party(models.Model):
+    """A person on one side of a case. Not linked to anyone in any other case."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="parties")
+    role = models.CharField(_("role"), max_length=12, choices=PartyRole.choices)
+    contact = EncryptedField(logical_name="party.contact")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("party")
+        verbose_name_plural = _("parties")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=models.Q(role="requester"),
+                name="one_requester_per_case",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"party {self.pk}"
+
+
+class AssignmentRole(models.TextChoices):
+    LEAD = "lead", _("Lead mediator")
+    CO = "co", _("Co-mediator")
+
+
+class CaseAssignment(models.Model):
+    """A mediator assigned to a case; ended, never deleted, when they come off it."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assignments")
+    mediator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_assignments"
+    )
+    role = models.CharField(_("role"), max_length=4, choices=AssignmentRole.choices)
+    assigned_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("case assignment")
+        verbose_name_plural = _("case assignments")
+        indexes = [
+            models.Index(
+                fields=["mediator", "case"],
+                condition=models.Q(ended_at__isnull=True),
+                name="assignment_active_mediator",
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "mediator"],
+                condition=models.Q(ended_at__isnull=True),
+                name="one_active_assignment_per_mediator",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"assignment {self.pk}"

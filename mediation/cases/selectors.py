@@ -1,0 +1,160 @@
+"""Reads of cases, scoped to what the caller may see, and logged.
+
+Scope: a coordinator sees the cases of their communities; a mediator sees the
+cases they are actively assigned to; nobody else sees any case. A case out
+of scope is indistinguishable from one that does not exist (404).
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+
+from mediation.accounts.models import User
+from mediation.accounts.selectors import StaffScope, staff_scope
+from mediation.audit.actors import Actor
+from mediation.audit.models import Action, ActorRole, Purpose
+from mediation.audit.services import access_event_record, access_event_record_refused
+from mediation.cases.models import Case, CaseAssignment, Party, PartyRole
+from mediation.cases.references import normalise
+from mediation.privacy import fields
+from mediation.privacy.crypto import CaseCipher
+
+OBJECT_TYPE = "case"
+
+
+class CaseNotFound(Http404):
+    """The case does not exist or is outside the caller's scope (deliberately the same)."""
+
+
+def _active_assignments_of(user_id: int) -> QuerySet[CaseAssignment]:
+    return CaseAssignment.objects.filter(mediator_id=user_id, ended_at__isnull=True)
+
+
+def cases_visible_to(*, scope: StaffScope) -> QuerySet[Case]:
+    """Return every case ``scope`` may see, unordered and unlogged (build lists on it)."""
+    condition = Q()
+    if scope.coordinator_of:
+        condition |= Q(community_id__in=scope.coordinator_of)
+    if scope.is_mediator:
+        condition |= Q(id__in=_active_assignments_of(scope.user_id).values("case_id"))
+    if not condition:
+        return Case.objects.none()
+    return Case.objects.filter(condition)
+
+
+def _role_for(scope: StaffScope, case: Case) -> ActorRole:
+    if case.community_id in scope.coordinator_of:
+        return ActorRole.COORDINATOR
+    return ActorRole.MEDIATOR
+
+
+def _list_role(scope: StaffScope) -> ActorRole:
+    return ActorRole.COORDINATOR if scope.coordinator_of else ActorRole.MEDIATOR
+
+
+def case_list_for_user(*, user: User) -> QuerySet[Case]:
+    """Return the cases ``user`` may see, newest first, ready for a list page.
+
+    Lists show no personal data, so one access event records the request.
+    """
+    scope = staff_scope(user=user)
+    active = Prefetch(
+        "assignments",
+        queryset=CaseAssignment.objects.filter(ended_at__isnull=True)
+        .select_related("mediator")
+        .order_by("role", "assigned_at"),
+        to_attr="active_assignments",
+    )
+    access_event_record(
+        actor=Actor.staff(user.pk, _list_role(scope)),
+        action=Action.LIST,
+        object_type=OBJECT_TYPE,
+        object_id=None,
+        purpose=Purpose.CASEWORK,
+    )
+    return (
+        cases_visible_to(scope=scope)
+        .select_related("community")
+        .prefetch_related(active)
+        .order_by("-submitted_at", "-id")
+    )
+
+
+@dataclass(frozen=True)
+class RequesterDetails:
+    party_id: uuid.UUID
+    contact_channel: str
+    contact_detail: str
+
+
+@dataclass(frozen=True)
+class CaseDetail:
+    case: Case
+    description: str
+    requester: RequesterDetails | None
+    assignments: list[CaseAssignment]
+
+
+def case_detail_for_user(*, user: User, reference: str) -> CaseDetail:
+    """Return the case with this reference, decrypted, and log the access.
+
+    Raise CaseNotFound, after logging the refused attempt, when the case does
+    not exist or ``user`` may not see it.
+    """
+    scope = staff_scope(user=user)
+    canonical = normalise(reference)
+    case = None
+    if canonical is not None:
+        case = (
+            cases_visible_to(scope=scope)
+            .select_related("community", "data_key")
+            .filter(reference=canonical)
+            .first()
+        )
+    if case is None:
+        # Log which case was asked for, if it exists, without telling the caller.
+        hidden = (
+            Case.objects.filter(reference=canonical).values("pk", "community_id").first()
+            if canonical
+            else None
+        )
+        access_event_record_refused(
+            actor=Actor.staff(user.pk),
+            action=Action.VIEW,
+            object_type=OBJECT_TYPE,
+            object_id=hidden["pk"] if hidden else None,
+            purpose=Purpose.CASEWORK,
+            community_id=hidden["community_id"] if hidden else None,
+        )
+        raise CaseNotFound
+    cipher = CaseCipher.for_data_key(case.data_key)
+    parties = list(case.parties.all())
+    requester = next((p for p in parties if p.role == PartyRole.REQUESTER), None)
+    access_event_record(
+        actor=Actor.staff(user.pk, _role_for(scope, case)),
+        action=Action.VIEW,
+        object_type=OBJECT_TYPE,
+        object_id=case.pk,
+        purpose=Purpose.CASEWORK,
+        community_id=case.community_id,
+    )
+    return CaseDetail(
+        case=case,
+        description=fields.decrypt(case, "description", cipher) or "",
+        requester=_requester_details(requester, cipher) if requester else None,
+        assignments=list(case.assignments.filter(ended_at__isnull=True).select_related("mediator")),
+    )
+
+
+def _requester_details(party: Party, cipher: CaseCipher) -> RequesterDetails:
+    contact = json.loads(fields.decrypt(party, "contact", cipher) or "{}")
+    return RequesterDetails(
+        party_id=party.pk,
+        contact_channel=contact.get("channel", ""),
+        contact_detail=contact.get("detail", ""),
+    )

@@ -1,0 +1,80 @@
+"""Changes to cases. Every write to a case goes through a function here."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+
+from mediation.accounts.models import Community
+from mediation.cases.models import (
+    Case,
+    Category,
+    ContactChannel,
+    IntakeChannel,
+    Party,
+    PartyRole,
+)
+from mediation.cases.references import new_reference
+from mediation.privacy import fields
+from mediation.privacy.crypto import data_key_new
+
+_REFERENCE_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class Contact:
+    channel: ContactChannel
+    detail: str = ""
+
+    def to_json(self) -> str:
+        return json.dumps({"channel": self.channel, "detail": self.detail}, ensure_ascii=False)
+
+
+def case_open(
+    *,
+    community: Community,
+    category: Category,
+    description: str,
+    requester_contact: Contact,
+    intake_channel: IntakeChannel,
+) -> tuple[Case, Party]:
+    """Create a case, its data key and its requester, encrypted; return case and requester.
+
+    Runs inside the caller's transaction: the caller records consent and the
+    access event alongside, so that all of it is written or none.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("case_open must run inside the caller's transaction.")
+    data_key, cipher = data_key_new()
+    data_key.save(force_insert=True)
+    case = Case(
+        id=uuid.uuid4(),
+        community=community,
+        category=category,
+        intake_channel=intake_channel,
+        data_key=data_key,
+    )
+    fields.encrypt(case, "description", description, cipher)
+    _insert_with_fresh_reference(case)
+    requester = Party(id=uuid.uuid4(), case=case, role=PartyRole.REQUESTER)
+    fields.encrypt(requester, "contact", requester_contact.to_json(), cipher)
+    requester.save(force_insert=True)
+    return case, requester
+
+
+def _insert_with_fresh_reference(case: Case) -> None:
+    # References are random; a clash is rare (45 bits) but must not fail a resident's request.
+    for _attempt in range(_REFERENCE_ATTEMPTS):
+        case.reference = new_reference()
+        try:
+            with transaction.atomic():
+                case.save(force_insert=True)
+        except IntegrityError:
+            if Case.objects.filter(reference=case.reference).exists():
+                continue
+            raise
+        return
+    raise RuntimeError("Could not find a free case reference.")

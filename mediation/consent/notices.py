@@ -1,0 +1,47 @@
+"""The consent notices shown to residents, versioned.
+
+A notice's text never changes under the same version: change the text, add a
+new version. Each consent record stores the version and a digest of the exact
+text shown, in the language it was shown in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override
+
+from mediation.consent.models import ConsentPurpose
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
+
+
+@dataclass(frozen=True)
+class Notice:
+    purpose: ConsentPurpose
+    version: str
+    text: _StrPromise
+
+    def text_in(self, language: str) -> str:
+        with override(language):
+            return str(self.text)
+
+    def digest(self, language: str) -> str:
+        return hashlib.sha256(self.text_in(language).encode("utf-8")).hexdigest()
+
+
+MEDIATION_NOTICE = Notice(
+    purpose=ConsentPurpose.MEDIATION,
+    version="mediation-2026-11",
+    text=_(
+        "The centre keeps what you tell us, encrypted, to arrange mediation. Only the "
+        "coordinator and the mediators of your case can read it, every access is "
+        "logged, and it is deleted after the case is closed."
+    ),
+)
+
+CURRENT_NOTICES = {MEDIATION_NOTICE.purpose: MEDIATION_NOTICE}

@@ -1,0 +1,277 @@
+"""The data inventory: every field of every model, classified once.
+
+Three classes:
+
+- ``Personal``: identifies or describes a person (contact details, what they
+  told us, a staff login). Declares purpose, legal basis, retention, whose data
+  it is and who may see it. Our own personal fields must be encrypted per case,
+  or carry a stated reason why they cannot be (a login name must be looked up).
+- ``Pseudonymous``: codes, dates and random ids that are about a person only
+  through a case or party id (a case's category, a consent flag). Not
+  encrypted, so lists and statistics need no decryption; kept and removed
+  with the case.
+- ``NotPersonal``: configuration and plumbing.
+
+``tests/privacy/test_inventory.py`` fails when a model field is missing here,
+when an entry names a field that no longer exists, and when one of our
+personal fields is neither encrypted nor exempted.
+docs/record-of-processing.md is generated from this file
+(``manage.py inventory_report``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class LegalBasis(StrEnum):
+    CONSENT = "consent, GDPR Art. 6(1)(a); explicit consent for special categories, Art. 9(2)(a)"
+    PUBLIC_TASK = "task in the public interest, GDPR Art. 6(1)(e)"
+    CONTRACT = "staff contract, GDPR Art. 6(1)(b)"
+    LEGAL_OBLIGATION = "legal obligation (accountability), GDPR Art. 6(1)(c) and 5(2)"
+    LEGITIMATE_INTERESTS = "legitimate interests (security of the service), GDPR Art. 6(1)(f)"
+
+
+class Retention(StrEnum):
+    CASE = "with the case: anonymised on the retention schedule after closure"
+    STAFF_ACCOUNT = "while the staff account exists"
+    SESSION = "until the session expires (12 hours at most)"
+    ADMIN_HISTORY = "with the admin history (administrators' changes to configuration)"
+    ACCESS_LOG = "access log retention (years, configurable); whole partitions only"
+    KEY = "until the case is erased (crypto-shredding deletes it)"
+
+
+class Subject(StrEnum):
+    REQUESTER = "requester"
+    OTHER_PARTY = "other party"
+    EACH_PARTY = "each party, their own record"
+    STAFF = "staff member"
+
+
+class Audience(StrEnum):
+    COORDINATOR = "coordinators of the case's community"
+    MEDIATOR = "mediators assigned to the case"
+    THE_PERSON = "the person themselves (status page, access export)"
+    ADMINISTRATOR = "administrators"
+    THE_STAFF_MEMBER = "the staff member"
+
+
+CASE_TEAM = (Audience.COORDINATOR, Audience.MEDIATOR, Audience.THE_PERSON)
+
+
+@dataclass(frozen=True)
+class Personal:
+    purpose: str
+    legal_basis: LegalBasis
+    retention: Retention
+    subject: Subject
+    visible_to: tuple[Audience, ...]
+    # Empty when the field is encrypted per case; otherwise why it cannot be,
+    # and how it is minimised instead.
+    unencrypted_because: str = ""
+
+
+@dataclass(frozen=True)
+class Pseudonymous:
+    purpose: str
+    retention: Retention
+
+
+@dataclass(frozen=True)
+class NotPersonal:
+    note: str = ""
+
+
+Classification = Personal | Pseudonymous | NotPersonal
+
+ID = NotPersonal("random or sequential identifier")
+CONFIG = NotPersonal("configuration")
+
+_CASE_META = Retention.CASE
+
+INVENTORY: dict[str, dict[str, Classification]] = {
+    # ---- our models -------------------------------------------------------
+    "accounts.Community": {
+        "id": ID,
+        "slug": CONFIG,
+        "name_en": CONFIG,
+        "name_zh": CONFIG,
+        "is_accepting_requests": CONFIG,
+    },
+    "accounts.User": {
+        "id": ID,
+        "password": Personal(
+            purpose="staff sign-in (Argon2 hash only)",
+            legal_basis=LegalBasis.CONTRACT,
+            retention=Retention.STAFF_ACCOUNT,
+            subject=Subject.STAFF,
+            visible_to=(),
+            unencrypted_because="a one-way password hash, never readable",
+        ),
+        "last_login": Personal(
+            purpose="security: spotting dormant or misused accounts",
+            legal_basis=LegalBasis.LEGITIMATE_INTERESTS,
+            retention=Retention.STAFF_ACCOUNT,
+            subject=Subject.STAFF,
+            visible_to=(Audience.ADMINISTRATOR,),
+            unencrypted_because="staff account data, not case data; shown to administrators",
+        ),
+        "is_superuser": CONFIG,
+        "username": Personal(
+            purpose="staff sign-in and showing who is assigned to a case",
+            legal_basis=LegalBasis.CONTRACT,
+            retention=Retention.STAFF_ACCOUNT,
+            subject=Subject.STAFF,
+            visible_to=(Audience.COORDINATOR, Audience.MEDIATOR, Audience.ADMINISTRATOR),
+            unencrypted_because="looked up by equality at sign-in; a work handle, not a name",
+        ),
+        "email": Personal(
+            purpose="reaching staff about their work (assignments, reminders)",
+            legal_basis=LegalBasis.CONTRACT,
+            retention=Retention.STAFF_ACCOUNT,
+            subject=Subject.STAFF,
+            visible_to=(Audience.ADMINISTRATOR, Audience.THE_STAFF_MEMBER),
+            unencrypted_because="staff work address, used to send notifications",
+        ),
+        "is_staff": CONFIG,
+        "is_active": CONFIG,
+        "date_joined": Personal(
+            purpose="account administration",
+            legal_basis=LegalBasis.CONTRACT,
+            retention=Retention.STAFF_ACCOUNT,
+            subject=Subject.STAFF,
+            visible_to=(Audience.ADMINISTRATOR,),
+            unencrypted_because="staff account data, not case data",
+        ),
+        "groups": CONFIG,
+        "user_permissions": CONFIG,
+    },
+    "accounts.RoleAssignment": {
+        "id": ID,
+        "user": CONFIG,
+        "role": CONFIG,
+        "community": CONFIG,
+        "created_at": CONFIG,
+    },
+    "audit.AccessEvent": {
+        "id": ID,
+        "occurred_at": Pseudonymous("accountability: when", Retention.ACCESS_LOG),
+        "actor_type": Pseudonymous("accountability: what kind of actor", Retention.ACCESS_LOG),
+        "actor_id": Pseudonymous(
+            "accountability: which user, party or token", Retention.ACCESS_LOG
+        ),
+        "actor_role": Pseudonymous("accountability: in which role", Retention.ACCESS_LOG),
+        "action": Pseudonymous("accountability: what was done", Retention.ACCESS_LOG),
+        "outcome": Pseudonymous("accountability: allowed or refused", Retention.ACCESS_LOG),
+        "object_type": Pseudonymous("accountability: to what", Retention.ACCESS_LOG),
+        "object_id": Pseudonymous("accountability: to which object", Retention.ACCESS_LOG),
+        "community_id": Pseudonymous("accountability: review by community", Retention.ACCESS_LOG),
+        "purpose": Pseudonymous("accountability: why", Retention.ACCESS_LOG),
+        "channel": Pseudonymous("accountability: through which path", Retention.ACCESS_LOG),
+        "request_id": Pseudonymous("accountability: events of one request", Retention.ACCESS_LOG),
+    },
+    "privacy.DataKey": {
+        "id": ID,
+        "master_key_id": NotPersonal("fingerprint of a master key"),
+        "wrapped_key": NotPersonal("key material, itself encrypted by a master key"),
+        "created_at": Pseudonymous("key management", Retention.KEY),
+    },
+    "consent.ConsentRecord": {
+        "id": ID,
+        "party_id": Pseudonymous("whose consent", _CASE_META),
+        "purpose": Pseudonymous("what the consent is for", _CASE_META),
+        "given": Pseudonymous("the answer", _CASE_META),
+        "notice_version": Pseudonymous("which notice text was shown", _CASE_META),
+        "notice_digest": Pseudonymous("proof of the exact text shown", _CASE_META),
+        "language": Pseudonymous("language the notice was shown in", _CASE_META),
+        "method": Pseudonymous("web form or verbal", _CASE_META),
+        "recorded_by_id": Pseudonymous("staff member who recorded a verbal consent", _CASE_META),
+        "recorded_at": Pseudonymous("when consent was given", _CASE_META),
+        "withdrawn_at": Pseudonymous("when consent was withdrawn", _CASE_META),
+    },
+    "cases.Case": {
+        "id": ID,
+        "reference": Pseudonymous("naming the case to the people in it", _CASE_META),
+        "community": Pseudonymous("routing to the right centre; statistics", _CASE_META),
+        "category": Pseudonymous("routing and statistics", _CASE_META),
+        "status": Pseudonymous("workflow and statistics", _CASE_META),
+        "intake_channel": Pseudonymous("statistics on how people reach the centre", _CASE_META),
+        "submitted_at": Pseudonymous("workflow and statistics", _CASE_META),
+        "updated_at": Pseudonymous("workflow", _CASE_META),
+        "data_key": NotPersonal("link to the case's encryption key"),
+        "description": Personal(
+            purpose="understanding the dispute to arrange mediation",
+            legal_basis=LegalBasis.CONSENT,
+            retention=Retention.CASE,
+            subject=Subject.REQUESTER,
+            visible_to=CASE_TEAM,
+        ),
+    },
+    "cases.Party": {
+        "id": ID,
+        "case": NotPersonal("link to the case"),
+        "role": Pseudonymous("which side of the case", _CASE_META),
+        "contact": Personal(
+            purpose="contacting the person on the channel they chose",
+            legal_basis=LegalBasis.CONSENT,
+            retention=Retention.CASE,
+            subject=Subject.EACH_PARTY,
+            visible_to=CASE_TEAM,
+        ),
+        "created_at": Pseudonymous("workflow", _CASE_META),
+    },
+    "cases.CaseAssignment": {
+        "id": ID,
+        "case": NotPersonal("link to the case"),
+        "mediator": Pseudonymous("who mediates (a staff member)", _CASE_META),
+        "role": Pseudonymous("lead or co-mediator", _CASE_META),
+        "assigned_at": Pseudonymous("workflow", _CASE_META),
+        "ended_at": Pseudonymous("workflow", _CASE_META),
+    },
+    # ---- third-party models -----------------------------------------------
+    "admin.LogEntry": {
+        "id": ID,
+        "action_time": Pseudonymous("administrators' change history", Retention.ADMIN_HISTORY),
+        "user": Pseudonymous("which administrator", Retention.ADMIN_HISTORY),
+        "content_type": CONFIG,
+        "object_id": Pseudonymous("which configuration object", Retention.ADMIN_HISTORY),
+        "object_repr": NotPersonal(
+            "the object's __str__, which never returns personal data (tested); personal "
+            "data models are not registered in the admin"
+        ),
+        "action_flag": CONFIG,
+        "change_message": NotPersonal("names of the changed fields only (Django's format)"),
+    },
+    "auth.Permission": {"id": ID, "name": CONFIG, "content_type": CONFIG, "codename": CONFIG},
+    "auth.Group": {"id": ID, "name": CONFIG, "permissions": CONFIG},
+    "contenttypes.ContentType": {"id": ID, "app_label": CONFIG, "model": CONFIG},
+    "sessions.Session": {
+        "session_key": NotPersonal("random session id"),
+        "session_data": Personal(
+            purpose="keeping a staff member signed in; showing a reference once after a request",
+            legal_basis=LegalBasis.LEGITIMATE_INTERESTS,
+            retention=Retention.SESSION,
+            subject=Subject.STAFF,
+            visible_to=(),
+            unencrypted_because=(
+                "third-party table, minimised: holds a staff user id and at most a case "
+                "reference shown once; never a resident's answers"
+            ),
+        ),
+        "expire_date": NotPersonal("session expiry"),
+    },
+}
+
+# Tables that are not models but may hold data, for the record of processing.
+OTHER_TABLES = {
+    "mediation_cache": (
+        "throttle counters keyed by a keyed hash of the client address "
+        "(never the address itself); expire within the throttle window"
+    ),
+}
+
+
+def classification(label: str, field: str) -> Classification | None:
+    """Return how ``label``'s ``field`` is classified, or None if it is not declared."""
+    return INVENTORY.get(label, {}).get(field)

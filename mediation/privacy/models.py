@@ -1,0 +1,33 @@
+"""Per-case data keys (envelope encryption)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DataKey(models.Model):
+    """A random AES-256 key for one case, stored only wrapped by a master key.
+
+    Every personal field of the case and its parties is encrypted with it;
+    deleting this row makes all of them unreadable at once (crypto-shredding).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    master_key_id = models.CharField(
+        _("master key id"),
+        max_length=16,
+        db_index=True,
+        help_text=_("Fingerprint of the master key that wrapped this key."),
+    )
+    wrapped_key = models.BinaryField(_("wrapped key"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("data key")
+        verbose_name_plural = _("data keys")
+
+    def __str__(self) -> str:
+        return f"data key {self.pk}"

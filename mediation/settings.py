@@ -1,0 +1,279 @@
+"""Settings, read from the environment (see docs/operations.md for every variable).
+
+Development is the default and needs nothing set: SQLite in ``var/``, keys
+generated into ``var/dev-keys.json``. ``MEDIATION_ENV=production`` refuses to
+start with DEBUG on, a missing or weak secret key, any missing encryption key,
+no allowed hosts, or a benchmark-only switch turned on.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from pathlib import Path
+
+import environ
+from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from mediation import devkeys
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = BASE_DIR / "var"
+
+env = environ.Env()
+
+MEDIATION_ENV = env.str("MEDIATION_ENV", default="development")
+if MEDIATION_ENV not in {"development", "production"}:
+    raise ImproperlyConfigured("MEDIATION_ENV must be 'development' or 'production'.")
+PRODUCTION = MEDIATION_ENV == "production"
+
+_dev_keys: dict[str, str] = {} if PRODUCTION else devkeys.load_or_create(VAR_DIR / "dev-keys.json")
+
+
+def _key(name: str) -> str:
+    """Return a required key from the environment (or, in development, the key file)."""
+    value = env.str(name, default=_dev_keys.get(name, ""))
+    if not value:
+        raise ImproperlyConfigured(f"{name} must be set in production.")
+    return value
+
+
+def _decode_key(name: str, value: str) -> bytes:
+    try:
+        raw = base64.urlsafe_b64decode(value.encode("ascii"))
+    except (binascii.Error, ValueError, UnicodeEncodeError) as exc:
+        raise ImproperlyConfigured(f"{name} must be URL-safe base64.") from exc
+    if len(raw) != 32:
+        raise ImproperlyConfigured(f"{name} must decode to exactly 32 bytes (256 bits).")
+    return raw
+
+
+DEBUG = env.bool("DEBUG", default=not PRODUCTION)
+SECRET_KEY = _key("SECRET_KEY")
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost"])
+
+# Keys that protect personal data. Master keys are a comma-separated list: the
+# first encrypts new data keys, the rest still decrypt until `rotate_master_key`
+# has re-wrapped everything with the first.
+MEDIATION_MASTER_KEYS = [
+    _decode_key("MEDIATION_MASTER_KEYS", item)
+    for item in env.list("MEDIATION_MASTER_KEYS", default=[_key("MEDIATION_MASTER_KEYS")])
+]
+MEDIATION_STATUS_CODE_PEPPER = _decode_key(
+    "MEDIATION_STATUS_CODE_PEPPER", _key("MEDIATION_STATUS_CODE_PEPPER")
+)
+MEDIATION_BLIND_INDEX_KEY = _decode_key(
+    "MEDIATION_BLIND_INDEX_KEY", _key("MEDIATION_BLIND_INDEX_KEY")
+)
+MEDIATION_AUDIT_SIGNING_KEY = _decode_key(
+    "MEDIATION_AUDIT_SIGNING_KEY", _key("MEDIATION_AUDIT_SIGNING_KEY")
+)
+
+# Benchmark-only: trust the X-Bench-Client header as the client's identity, the
+# way a trusted proxy's header would be, so each simulated client is throttled
+# on its own. Production refuses it.
+MEDIATION_BENCH_MODE = env.bool("MEDIATION_BENCH_MODE", default=False)
+
+# How many reverse proxies in front of the app add to X-Forwarded-For; 0 means
+# the connecting address is the client.
+MEDIATION_PROXY_COUNT = env.int("MEDIATION_PROXY_COUNT", default=0)
+
+# Throttle for new requests from one client (django-ratelimit rate syntax).
+MEDIATION_REQUEST_FORM_RATE = env.str("MEDIATION_REQUEST_FORM_RATE", default="20/h")
+
+if PRODUCTION:
+    if DEBUG:
+        raise ImproperlyConfigured("DEBUG must be off in production.")
+    if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure"):
+        raise ImproperlyConfigured("SECRET_KEY is too weak for production (50+ random chars).")
+    if not ALLOWED_HOSTS:
+        raise ImproperlyConfigured("ALLOWED_HOSTS must be set in production.")
+    if MEDIATION_BENCH_MODE:
+        raise ImproperlyConfigured(
+            "MEDIATION_BENCH_MODE is for benchmarks and refused in production."
+        )
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "django_tables2",
+    "pgtrigger",
+    "csp",
+    "mediation.accounts",
+    "mediation.audit",
+    "mediation.privacy",
+    "mediation.consent",
+    "mediation.cases",
+    "mediation.intake",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "mediation.audit.middleware.RequestContextMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "mediation.privacy.middleware.NoStoreMiddleware",
+]
+
+ROOT_URLCONF = "mediation.urls"
+WSGI_APPLICATION = "mediation.wsgi.application"
+ASGI_APPLICATION = "mediation.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "mediation" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
+            ],
+        },
+    },
+]
+
+# Database: SQLite in var/ unless DATABASE_URL says otherwise. Every read of
+# personal data writes an access event, so SQLite runs in WAL mode and starts
+# write transactions IMMEDIATE with a busy timeout: concurrent writers wait
+# their turn instead of failing with "database is locked".
+VAR_DIR.mkdir(exist_ok=True)
+DATABASES = {
+    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": (
+            "PRAGMA journal_mode=WAL;"
+            "PRAGMA synchronous=NORMAL;"
+            "PRAGMA foreign_keys=ON;"
+            "PRAGMA busy_timeout=20000;"
+        ),
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+else:
+    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# A shared cache: throttle counters must be seen by every worker.
+CACHES = {"default": env.cache("CACHE_URL", default="dbcache://mediation_cache")}
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "cases:list"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_AGE = 12 * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+    if env.bool("SECURE_PROXY_SSL_HEADER", default=False):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+# Content Security Policy: nothing from third-party origins, no inline script.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    },
+}
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    # Deny by default: every API view states who may use it.
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAdminUser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+}
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
+LOCALE_PATHS = [BASE_DIR / "mediation" / "locale"]
+TIME_ZONE = env.str("TIME_ZONE", default="UTC")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "mediation" / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+
+# Logs carry no personal data: request paths of 4xx answers are not logged
+# (django.request logs them at WARNING), errors are.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+    },
+}

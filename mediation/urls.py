@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("mediation.intake.urls")),
+    path("staff/", include("mediation.accounts.urls")),
+    path("cases/", include("mediation.cases.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

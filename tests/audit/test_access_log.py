@@ -1,0 +1,98 @@
+"""Access log primitives: same-transaction events, refusals that survive rollback."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection, transaction
+
+from mediation.audit.actors import Actor
+from mediation.audit.context import audit_context
+from mediation.audit.models import AccessEvent, Action, ActorType, Channel, Outcome, Purpose
+from mediation.audit.services import access_event_record, access_event_record_refused
+
+
+class Boom(Exception):
+    pass
+
+
+def _record_success() -> AccessEvent:
+    return access_event_record(
+        actor=Actor.staff(7),
+        action=Action.UPDATE,
+        object_type="case",
+        object_id="abc",
+        purpose=Purpose.CASEWORK,
+    )
+
+
+def _record_refused() -> None:
+    access_event_record_refused(
+        actor=Actor.staff(7),
+        action=Action.VIEW,
+        object_type="case",
+        object_id="abc",
+        purpose=Purpose.CASEWORK,
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_success_event_rolls_back_with_its_change() -> None:
+    with pytest.raises(Boom), transaction.atomic():
+        _record_success()
+        raise Boom
+    assert AccessEvent.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refused_attempt_survives_the_rollback_of_its_transaction() -> None:
+    with audit_context(channel=Channel.COMMAND), pytest.raises(Boom), transaction.atomic():
+        _record_success()
+        _record_refused()
+        raise Boom
+    events = list(AccessEvent.objects.values_list("outcome", "action"))
+    assert events == [(Outcome.REFUSED, Action.VIEW)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refused_attempt_outside_a_transaction_is_written_at_once() -> None:
+    assert not connection.in_atomic_block
+    _record_refused()
+    assert AccessEvent.objects.filter(outcome=Outcome.REFUSED).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refusal_inside_a_transaction_without_a_context_is_an_error() -> None:
+    with pytest.raises(RuntimeError, match="audit context"), transaction.atomic():
+        _record_refused()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refused_request_is_logged_even_when_its_transaction_rolls_back(cast_db) -> None:
+    """The request path: the middleware writes refusals after the view's transaction."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(cast_db.outsider)
+    response = client.get(f"/cases/{cast_db.assigned_case.reference}/")
+    assert response.status_code == 404
+    event = AccessEvent.objects.get(outcome=Outcome.REFUSED)
+    assert event.channel == Channel.WEB
+    assert str(event.request_id) == response["X-Request-ID"]
+
+
+@pytest.mark.django_db
+def test_events_carry_codes_and_ids_only() -> None:
+    with audit_context(channel=Channel.WEB) as context:
+        event = _record_success()
+    event.refresh_from_db()
+    assert event.actor_type == ActorType.STAFF
+    assert event.actor_id == "7"
+    assert event.request_id == context.request_id
+    text_fields = [
+        f.name for f in AccessEvent._meta.concrete_fields if f.get_internal_type() == "TextField"
+    ]
+    assert text_fields == []
+    longest = max(
+        f.max_length or 0 for f in AccessEvent._meta.concrete_fields if hasattr(f, "max_length")
+    )
+    assert longest <= 64
