@@ -62,3 +62,37 @@ def test_inserting_still_works() -> None:
     _event()
     _event()
     assert AccessEvent.objects.count() == 2
+
+
+def test_the_documented_application_role_may_only_insert_and_select() -> None:
+    """The GRANTs from docs/operations.md, applied to a throwaway role in this transaction."""
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE ROLE mediation_test_app NOLOGIN")
+        cursor.execute("GRANT USAGE ON SCHEMA public TO mediation_test_app")
+        cursor.execute(
+            "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public "
+            "TO mediation_test_app"
+        )
+        cursor.execute(
+            "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO mediation_test_app"
+        )
+        cursor.execute(
+            "REVOKE UPDATE, DELETE, TRUNCATE ON audit_accessevent FROM mediation_test_app"
+        )
+        cursor.execute("GRANT SELECT, INSERT ON audit_accessevent TO mediation_test_app")
+        cursor.execute("SET LOCAL ROLE mediation_test_app")
+        try:
+            _event()
+            assert AccessEvent.objects.count() == 1
+            for statement in (
+                "UPDATE audit_accessevent SET actor_id = '2'",
+                "DELETE FROM audit_accessevent",
+                "TRUNCATE audit_accessevent",
+            ):
+                with (
+                    pytest.raises(ProgrammingError, match="permission denied"),
+                    transaction.atomic(),
+                ):
+                    cursor.execute(statement)
+        finally:
+            cursor.execute("RESET ROLE")
