@@ -70,10 +70,12 @@ class Case(models.Model):
     class Meta:
         verbose_name = _("case")
         verbose_name_plural = _("cases")
+        # Lists order by (submitted_at, id) in either direction; a B-tree index
+        # serves both by scanning forwards or backwards.
         indexes = [
-            models.Index(fields=["community", "-submitted_at", "id"], name="case_community_recent"),
-            models.Index(fields=["-submitted_at", "id"], name="case_recent"),
-            models.Index(fields=["status", "-submitted_at"], name="case_status_recent"),
+            models.Index(fields=["community", "submitted_at", "id"], name="case_community_recent"),
+            models.Index(fields=["submitted_at", "id"], name="case_recent"),
+            models.Index(fields=["status", "submitted_at", "id"], name="case_status_recent"),
         ]
 
     def __str__(self) -> str:

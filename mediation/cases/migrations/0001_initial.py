@@ -69,15 +69,15 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='case',
-            index=models.Index(fields=['community', '-submitted_at', 'id'], name='case_community_recent'),
+            index=models.Index(fields=['community', 'submitted_at', 'id'], name='case_community_recent'),
         ),
         migrations.AddIndex(
             model_name='case',
-            index=models.Index(fields=['-submitted_at', 'id'], name='case_recent'),
+            index=models.Index(fields=['submitted_at', 'id'], name='case_recent'),
         ),
         migrations.AddIndex(
             model_name='case',
-            index=models.Index(fields=['status', '-submitted_at'], name='case_status_recent'),
+            index=models.Index(fields=['status', 'submitted_at', 'id'], name='case_status_recent'),
         ),
         migrations.AddIndex(
             model_name='caseassignment',
