@@ -23,7 +23,6 @@ setup: $(VENV)/.synced
 ## run: set up, migrate SQLite, load demo data and serve on http://127.0.0.1:8000
 run: setup
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py createcachetable
 	$(PY) manage.py load_demo_data
 	$(PY) manage.py runserver 127.0.0.1:8000
 
