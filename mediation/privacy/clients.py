@@ -8,29 +8,36 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 
 from django.conf import settings
 from django.http import HttpRequest
-from ipware import get_client_ip
 
 BENCH_CLIENT_HEADER = "HTTP_X_BENCH_CLIENT"
 
 
 def client_address(request: HttpRequest) -> str:
-    """Return the client's address as the configured proxies report it."""
+    """Return the client's address as the configured proxies report it.
+
+    Each trusted proxy appends the address it received the request from to
+    X-Forwarded-For, so behind N proxies the client is the N-th entry from the
+    right; anything further left was written by the client and is ignored.
+    Without proxies (the default) the header is the client's own claim and is
+    not read at all.
+    """
     if settings.MEDIATION_BENCH_MODE and BENCH_CLIENT_HEADER in request.META:
         return str(request.META[BENCH_CLIENT_HEADER])[:64]
-    if settings.MEDIATION_PROXY_COUNT:
-        # Behind N proxies, the address N hops from the right of X-Forwarded-For;
-        # without proxies that header is the client's own claim and is ignored.
-        ip, _routable = get_client_ip(
-            request,
-            proxy_count=settings.MEDIATION_PROXY_COUNT,
-            request_header_order=["HTTP_X_FORWARDED_FOR"],
-        )
-        if ip:
-            return ip
-    return str(request.META.get("REMOTE_ADDR", ""))
+    remote = str(request.META.get("REMOTE_ADDR", ""))
+    proxies = settings.MEDIATION_PROXY_COUNT
+    if proxies:
+        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        hops = [hop for hop in hops if hop]
+        if len(hops) >= proxies:
+            try:
+                return str(ipaddress.ip_address(hops[-proxies]))
+            except ValueError:
+                return remote
+    return remote
 
 
 def client_fingerprint(group: str, request: HttpRequest) -> str:
