@@ -25,6 +25,7 @@ from mediation.privacy import fields
 from mediation.privacy.crypto import CaseCipher
 
 OBJECT_TYPE = "case"
+LIST_COLUMNS = ("id", "reference", "category", "status", "submitted_at", "community__slug")
 
 
 class CaseNotFound(Http404):
@@ -67,6 +68,7 @@ def case_list_for_user(*, user: User) -> QuerySet[Case]:
         "assignments",
         queryset=CaseAssignment.objects.filter(ended_at__isnull=True)
         .select_related("mediator")
+        .only("case_id", "role", "assigned_at", "mediator__username")
         .order_by("role", "assigned_at"),
         to_attr="active_assignments",
     )
@@ -77,9 +79,11 @@ def case_list_for_user(*, user: User) -> QuerySet[Case]:
         object_id=None,
         purpose=Purpose.CASEWORK,
     )
+    # Only the columns a list shows: never the ciphertext of personal fields.
     return (
         cases_visible_to(scope=scope)
         .select_related("community")
+        .only(*LIST_COLUMNS)
         .prefetch_related(active)
         .order_by("-submitted_at", "-id")
     )

@@ -186,3 +186,18 @@ def test_the_404_page_is_generic_and_translated(cast: Cast, settings) -> None:
     response = client.get("/cases/0000000000/", HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert response.status_code == 404
     assert "找不到页面" in response.content.decode()
+
+
+def test_the_list_query_never_reads_encrypted_columns(cast: Cast) -> None:
+    client = client_for(cast.coordinator)
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/cases/")
+    case_queries = [
+        q["sql"]
+        for q in queries.captured_queries
+        if 'FROM "cases_case"' in q["sql"] or 'FROM "cases_caseassignment"' in q["sql"]
+    ]
+    assert len(case_queries) == 2
+    for sql in case_queries:
+        assert '"description"' not in sql
+        assert '"password"' not in sql
