@@ -103,7 +103,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "django_tables2",
     "pgtrigger",
     "csp",
     "mediation.accounts",

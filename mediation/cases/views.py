@@ -3,36 +3,55 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import InvalidPage
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
-from django_tables2 import RequestConfig
 from django_tables2.paginators import LazyPaginator
 
+from mediation.cases.lists import case_rows
 from mediation.cases.selectors import case_detail_for_user, case_list_for_user
-from mediation.cases.tables import CaseTable
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
+# Sorting only on indexed columns: (submitted_at, id), either direction.
+SORTS = {"-submitted": ("-submitted_at", "-id"), "submitted": ("submitted_at", "id")}
 
 
-def _page_size(request: HttpRequest) -> int:
+def _positive_int(value: str | None, default: int, ceiling: int) -> int:
     try:
-        size = int(request.GET.get("per_page", PAGE_SIZE))
+        number = int(value or default)
     except ValueError:
-        return PAGE_SIZE
-    return max(1, min(size, MAX_PAGE_SIZE))
+        return default
+    return max(1, min(number, ceiling))
 
 
 @require_GET
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
-    table = CaseTable(case_list_for_user(user=request.user))  # type: ignore[arg-type]
-    RequestConfig(
+    sort = request.GET.get("sort", "-submitted")
+    if sort not in SORTS:
+        sort = "-submitted"
+    per_page = _positive_int(request.GET.get("per_page"), PAGE_SIZE, MAX_PAGE_SIZE)
+    number = _positive_int(request.GET.get("page"), 1, 10_000)
+    cases = case_list_for_user(user=request.user).order_by(*SORTS[sort])  # type: ignore[arg-type]
+    # LazyPaginator fetches one row more than a page instead of COUNTing the table.
+    paginator = LazyPaginator(cases, per_page)
+    try:
+        page = paginator.page(number)
+    except InvalidPage:
+        page = paginator.page(1)
+    return render(
         request,
-        paginate={"per_page": _page_size(request), "paginator_class": LazyPaginator},
-    ).configure(table)
-    return render(request, "cases/case_list.html", {"table": table})
+        "cases/case_list.html",
+        {
+            "page": page,
+            "rows": case_rows(page.object_list),
+            "sort": sort,
+            "next_sort": "submitted" if sort == "-submitted" else "-submitted",
+            "per_page": per_page,
+        },
+    )
 
 
 @require_GET

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from mediation.audit.models import AccessEvent, Action, ActorRole, Outcome
-from mediation.cases.references import display
+from mediation.cases.references import display, normalise
 from tests.conftest import Cast, client_for
 from tests.factories import make_case
 
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def _listed_references(cast_user, **params) -> set[str]:
     response = client_for(cast_user).get("/cases/", params)
     assert response.status_code == 200
-    return {row.record.reference for row in response.context["table"].paginated_rows}
+    return {normalise(row.reference) for row in response.context["rows"]}
 
 
 def test_coordinator_lists_only_cases_of_their_community(cast: Cast) -> None:
