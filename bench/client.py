@@ -1,0 +1,114 @@
+"""A small HTTP/1.1 client over one keep-alive connection, with cookies and CSRF.
+
+Standard library only (http.client), so that each simulated user is one cheap
+process. Every request is timed from sending to the last byte of the body.
+"""
+
+from __future__ import annotations
+
+import http.client
+import re
+import time
+import urllib.parse
+from dataclasses import dataclass
+from http.cookies import SimpleCookie
+
+CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+COMMUNITY_OPTION = re.compile(r'<option value="(\d+)"')
+_RETRYABLE = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError)
+
+
+@dataclass
+class Response:
+    status: int
+    headers: dict[str, str]
+    body: str
+    seconds: float
+
+    @property
+    def location(self) -> str:
+        return self.headers.get("location", "")
+
+
+class Client:
+    """One user agent: a connection, a cookie jar and optional fixed headers."""
+
+    def __init__(self, host: str, port: int, timeout: float = 30.0) -> None:
+        self.host = host
+        self.port = port
+        self.timeout = timeout
+        self.conn = http.client.HTTPConnection(host, port, timeout=timeout)
+        self.cookies: dict[str, str] = {}
+        self.headers: dict[str, str] = {}
+        self.reconnects = 0
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def reset_identity(self, headers: dict[str, str] | None = None) -> None:
+        """Forget cookies and use new fixed headers: a different person, same connection."""
+        self.cookies = {}
+        self.headers = dict(headers or {})
+
+    def _send(self, method: str, path: str, body: str | None, headers: dict[str, str]) -> Response:
+        started = time.perf_counter()
+        self.conn.request(method, path, body=body, headers=headers)
+        raw = self.conn.getresponse()
+        data = raw.read()
+        seconds = time.perf_counter() - started
+        for header in raw.msg.get_all("Set-Cookie") or []:
+            jar: SimpleCookie = SimpleCookie()
+            jar.load(header)
+            for name, morsel in jar.items():
+                self.cookies[name] = morsel.value
+        return Response(
+            status=raw.status,
+            headers={key.lower(): value for key, value in raw.getheaders()},
+            body=data.decode("utf-8", "replace"),
+            seconds=seconds,
+        )
+
+    def request(self, method: str, path: str, form: dict[str, str] | None = None) -> Response:
+        headers = {"Host": f"{self.host}:{self.port}", "Accept": "text/html", **self.headers}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        body = None
+        if form is not None:
+            body = urllib.parse.urlencode(form)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        try:
+            return self._send(method, path, body, headers)
+        except _RETRYABLE:
+            # The server closed an idle keep-alive connection. Send a GET once more on a
+            # fresh connection; never repeat a POST (it may have been processed).
+            self.conn.close()
+            if method != "GET":
+                raise
+            self.reconnects += 1
+            return self._send(method, path, body, headers)
+
+    def get(self, path: str) -> Response:
+        return self.request("GET", path)
+
+    def post_form(self, path: str, form: dict[str, str]) -> Response:
+        return self.request("POST", path, form)
+
+
+def csrf_token(page: Response) -> str:
+    """Return the hidden CSRF input of a rendered form, or '' if there is none."""
+    match = CSRF_INPUT.search(page.body)
+    return match.group(1) if match else ""
+
+
+def login(client: Client, username: str, password: str) -> None:
+    """Sign in through the staff login form (GET for the token, then POST)."""
+    page = client.get("/staff/login/")
+    token = csrf_token(page)
+    if page.status != 200 or not token or "csrftoken" not in client.cookies:
+        raise RuntimeError(f"Login page answered {page.status} without a CSRF token.")
+    answer = client.post_form(
+        "/staff/login/",
+        {"csrfmiddlewaretoken": token, "username": username, "password": password, "next": ""},
+    )
+    if answer.status != 302 or "sessionid" not in client.cookies:
+        raise RuntimeError(f"Login failed: {answer.status} {answer.location!r}")

@@ -1,0 +1,111 @@
+"""Where things are, what the benchmark runs against, and the targets it checks.
+
+A few knobs can be overridden from the environment for experiments
+(``BENCH_WORKER_CLASS``, ``BENCH_THREADS``, ``BENCH_FORM_SECONDS``, ...); `make bench`
+uses the defaults below, and the report records the values actually used.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT_DIR = ROOT / "bench" / "out"
+RESULTS_JSON = OUT_DIR / "results.json"
+REPORT_MD = ROOT / "docs" / "benchmarks.md"
+PYTHON = sys.executable
+
+DB_NAME = "mediation_bench"
+PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
+REDIS_DB = 9
+CACHE_URL = f"redis://127.0.0.1:6379/{REDIS_DB}"
+HOST = "127.0.0.1"
+
+# Staff the seeded cases belong to. The coordinator sees the first community only.
+COMMUNITIES = [
+    ("riverside", "Riverside Community Mediation Centre", "河畔社区调解中心"),
+    ("hillview", "Hillview People's Mediation Committee", "山景人民调解委员会"),
+]
+COORDINATOR = "bench-coordinator"
+MEDIATORS = [
+    ("bench-mediator1", "riverside"),
+    ("bench-mediator2", "riverside"),
+    ("bench-mediator3", "hillview"),
+]
+
+
+def _env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+def _env_float(name: str, default: float) -> float:
+    return float(os.environ.get(name, default))
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Every number that shapes a run; written into the results as they were used."""
+
+    sizes: tuple[int, ...] = field(
+        default_factory=lambda: tuple(
+            int(n) for n in os.environ.get("BENCH_SIZES", "10000,100000").split(",")
+        )
+    )
+    seed_batch: int = 2000
+    seed_processes: int = 2
+    workers: int = 2  # fixed by the spec: two gunicorn worker processes
+    worker_class: str = field(
+        default_factory=lambda: os.environ.get("BENCH_WORKER_CLASS", "gthread")
+    )
+    threads: int = field(default_factory=lambda: _env_int("BENCH_THREADS", 4))
+    keep_alive: int = 5
+    form_clients: int = 8
+    form_warmup_seconds: float = 2.0
+    form_seconds: float = field(default_factory=lambda: _env_float("BENCH_FORM_SECONDS", 20.0))
+    form_max_requests_per_client: int = 20_000
+    staff_warmup_requests: int = 20
+    staff_requests: int = field(default_factory=lambda: _env_int("BENCH_STAFF_REQUESTS", 500))
+    staff_references: int = 50
+    staff_max_seconds: float = 120.0
+    wide_list_requests: int = 50
+    query_page_sizes: tuple[int, ...] = (5, 50, 200)
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Targets:
+    """The targets from the issue."""
+
+    form_requests_per_second: float = 200.0
+    list_p50_ms: float = 15.0
+    detail_p50_ms: float = 20.0
+    growth_factor: float = 1.2
+    max_queries_per_page: int = 10
+    seed_100k_seconds: float = 120.0
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def django_env() -> dict[str, str]:
+    """Return the environment for gunicorn and every Django process of the benchmark."""
+    env = dict(os.environ)
+    env.update(
+        {
+            "MEDIATION_ENV": "development",
+            "DJANGO_SETTINGS_MODULE": "mediation.settings",
+            "DEBUG": "false",
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "DATABASE_URL": DATABASE_URL,
+            "CACHE_URL": CACHE_URL,
+            "MEDIATION_BENCH_MODE": "true",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    return env

@@ -1,0 +1,162 @@
+"""In-process measurements of the staff pages against the benchmark database.
+
+Run as ``python -m bench.inprocess --username ...`` with the benchmark's
+environment. Uses django.test.Client with the coordinator force-logged-in:
+
+- SQL queries per page (CaptureQueriesContext), each page requested once to warm
+  up and once more with the queries captured;
+- where the case list's time goes: the whole page against the selector alone
+  (roles, access event, the page of cases and their assignments), at each page
+  size, and the share of profiled time spent rendering templates.
+
+Prints one JSON line, with the effective settings the app ran with.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import os
+import pstats
+import statistics
+import time
+from collections.abc import Callable
+from typing import Any
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mediation.settings")
+
+
+def _captured(client: Any, path: str) -> dict[str, object]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(path)  # warm-up: first-use costs are not the page's
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    return {
+        "path": path,
+        "status": response.status_code,
+        "queries": len(captured),
+        "sql": [query["sql"][:300] for query in captured.captured_queries],
+    }
+
+
+def _median_ms(action: Callable[[], object], repeat: int) -> float:
+    for _ in range(3):
+        action()
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        action()
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples) * 1000
+
+
+def _template_share(client: Any, path: str, repeat: int) -> float:
+    """Return the fraction of a profiled request spent rendering its template."""
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(repeat):
+        client.get(path)
+    profiler.disable()
+    stats = pstats.Stats(profiler).stats  # {(file, line, function): (cc, nc, tt, ct, callers)}
+    total = rendering = 0.0
+    for (filename, _line, function), (_cc, _nc, _tt, cumulative, _callers) in stats.items():
+        if filename.endswith("django/core/handlers/base.py") and function == "get_response":
+            total = max(total, cumulative)
+        if filename.endswith("django/template/backends/django.py") and function == "render":
+            rendering = max(rendering, cumulative)
+    return rendering / total if total else 0.0
+
+
+def list_breakdown(
+    client: Any, username: str, page_sizes: list[int], repeat: int
+) -> dict[str, object]:
+    """Time the case list page against its selector alone, per page size."""
+    from mediation.accounts.models import User
+    from mediation.audit.context import audit_context
+    from mediation.audit.models import Channel
+    from mediation.cases.selectors import case_list_for_user
+
+    user = User.objects.get(username=username)
+    rows = []
+    for size in page_sizes:
+
+        def selector(size: int = size) -> None:
+            with audit_context(channel=Channel.WEB):
+                list(case_list_for_user(user=user)[: size + 1])
+
+        page_ms = _median_ms(lambda size=size: client.get(f"/cases/?per_page={size}"), repeat)
+        selector_ms = _median_ms(selector, repeat)
+        rows.append((size, page_ms, selector_ms))
+    (small, small_ms, _), (large, large_ms, _) = rows[0], rows[-1]
+    return {
+        "repeat": repeat,
+        "pages": [
+            {"per_page": size, "page_ms": page, "selector_ms": sel, "rest_ms": page - sel}
+            for size, page, sel in rows
+        ],
+        "ms_per_row": (large_ms - small_ms) / (large - small) if large > small else 0.0,
+        "template_share_of_list_page": _template_share(client, "/cases/", 20),
+    }
+
+
+def settings_snapshot() -> dict[str, object]:
+    """Return the settings that matter for the figures, as the app sees them."""
+    import django
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    return {
+        "django": django.get_version(),
+        "MEDIATION_ENV": settings.MEDIATION_ENV,
+        "DEBUG": settings.DEBUG,
+        "MEDIATION_BENCH_MODE": settings.MEDIATION_BENCH_MODE,
+        "MEDIATION_REQUEST_FORM_RATE": settings.MEDIATION_REQUEST_FORM_RATE,
+        "DATABASE_ENGINE": database["ENGINE"],
+        "CONN_MAX_AGE": database.get("CONN_MAX_AGE"),
+        "CONN_HEALTH_CHECKS": database.get("CONN_HEALTH_CHECKS"),
+        "CACHE_BACKEND": settings.CACHES["default"]["BACKEND"],
+        "SESSION_ENGINE": settings.SESSION_ENGINE,
+        "PASSWORD_HASHER": settings.PASSWORD_HASHERS[0],
+        "STATICFILES_STORAGE": settings.STORAGES["staticfiles"]["BACKEND"],
+    }
+
+
+def measure(username: str, page_sizes: list[int], references: list[str]) -> dict[str, object]:
+    import django
+
+    django.setup()
+    from django.test import Client
+
+    from mediation.accounts.models import User
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(User.objects.get(username=username))
+    lists = [_captured(client, f"/cases/?per_page={size}") for size in page_sizes]
+    details = [_captured(client, f"/cases/{reference}/") for reference in references]
+    breakdown = list_breakdown(client, username, page_sizes, repeat=30)
+    if references:
+        breakdown["detail_page_ms"] = _median_ms(lambda: client.get(f"/cases/{references[0]}/"), 30)
+    return {
+        "list": lists,
+        "detail": details,
+        "breakdown": breakdown,
+        "settings": settings_snapshot(),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--username", required=True)
+    parser.add_argument("--page-sizes", default="5,50,200")
+    parser.add_argument("--references", default="", help="comma-separated case references")
+    args = parser.parse_args()
+    sizes = [int(size) for size in args.page_sizes.split(",") if size]
+    references = [ref for ref in args.references.split(",") if ref]
+    print(json.dumps(measure(args.username, sizes, references)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,242 @@
+"""`make bench`: seed PostgreSQL, serve with gunicorn, load it from separate processes.
+
+Steps: recreate the ``mediation_bench`` database; migrate, create the cache
+table and collect static files; create staff; then for 10,000 and for 100,000
+cases: seed (timed), measure the staff pages in-process (SQL queries, where the
+list's time goes), start gunicorn, measure the staff pages (one client,
+sequential) and the public form (concurrent clients), read the processes' peak
+memory, stop gunicorn. Writes ``bench/out/results.json`` and ``docs/benchmarks.md``
+and leaves no process behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+import secrets
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+# Run as a script: import bench's modules as a package from the repository root. (Python
+# also puts bench/ itself on the path, so no module in it may be named like a stdlib one.)
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import db, machine, report
+from bench.config import (
+    COMMUNITIES,
+    COORDINATOR,
+    DB_NAME,
+    HOST,
+    OUT_DIR,
+    PYTHON,
+    REDIS_DB,
+    REPORT_MD,
+    RESULTS_JSON,
+    ROOT,
+    Plan,
+    Targets,
+    django_env,
+)
+from bench.load import FormPhase, run_form_phase, run_staff_sequence, throttle_probe
+from bench.seed import seed_parallel
+from bench.server import Gunicorn
+
+STARTED = time.perf_counter()
+
+
+def progress(message: str) -> None:
+    print(f"[{time.perf_counter() - STARTED:6.1f}s] {message}", flush=True)
+
+
+def manage(*args: str) -> None:
+    """Run a management command with the benchmark's environment."""
+    subprocess.run(
+        [PYTHON, "manage.py", *args],
+        cwd=ROOT,
+        env=django_env(),
+        check=True,
+        timeout=600,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def django_json(*args: str) -> dict[str, Any]:
+    """Run ``python -m <module> ...`` with the benchmark's environment; parse its JSON line."""
+    done = subprocess.run(
+        [PYTHON, "-m", *args],
+        cwd=ROOT,
+        env=django_env(),
+        check=True,
+        timeout=600,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def form_phases(plan: Plan, port: int) -> list[FormPhase]:
+    """GET /request/ alone, then full resident journeys (GET, then POST)."""
+    return [
+        FormPhase(
+            name=name,
+            host=HOST,
+            port=port,
+            clients=plan.form_clients,
+            warmup_seconds=plan.form_warmup_seconds,
+            seconds=plan.form_seconds,
+            max_requests_per_client=plan.form_max_requests_per_client,
+            journey=journey,
+        )
+        for name, journey in (("form_get", False), ("form_journey", True))
+    ]
+
+
+def measure_in_process(plan: Plan, size: int, references: list[str]) -> dict[str, Any]:
+    progress(f"{size:,} cases: SQL queries per page and list page breakdown (in-process)")
+    return django_json(
+        "bench.inprocess",
+        "--username",
+        COORDINATOR,
+        "--page-sizes",
+        ",".join(str(n) for n in plan.query_page_sizes),
+        "--references",
+        ",".join(references[:3]),
+    )
+
+
+def measure_staff(plan: Plan, size: int, port: int, password: str, refs: list[str]) -> Any:
+    progress(f"{size:,} cases: staff pages, one client, {plan.staff_requests} x (list + case)")
+    before = db.count_access_events()
+    staff = run_staff_sequence(
+        host=HOST,
+        port=port,
+        username=COORDINATOR,
+        password=password,
+        references=refs,
+        warmup=plan.staff_warmup_requests,
+        requests=plan.staff_requests,
+        wide_requests=plan.wide_list_requests,
+        max_seconds=plan.staff_max_seconds,
+    )
+    staff["access_events_written"] = db.count_access_events() - before
+    progress(
+        f"{size:,} cases: list p50 {staff['list']['p50_ms']:.1f} ms, "
+        f"case page p50 {staff['detail']['p50_ms']:.1f} ms"
+    )
+    return staff
+
+
+def measure_form(plan: Plan, size: int, port: int) -> dict[str, Any]:
+    forms = {}
+    for phase in form_phases(plan, port):
+        progress(
+            f"{size:,} cases: {phase.name}, {phase.clients} clients, "
+            f"{phase.warmup_seconds:.0f} s warm-up + {phase.seconds:.0f} s"
+        )
+        events_before, cases_before = db.count_access_events(), db.count_cases()
+        outcome = run_form_phase(phase)
+        outcome["access_events_written"] = db.count_access_events() - events_before
+        outcome["cases_created"] = db.count_cases() - cases_before
+        forms[phase.name] = outcome
+        total = outcome["total"]
+        progress(
+            f"{size:,} cases: {phase.name}: {total['requests_per_second']:.0f} req/s, "
+            f"{total['errors']} errors"
+        )
+    return forms
+
+
+def probe_throttle(size: int, port: int, rate: str) -> dict[str, Any]:
+    limit = int(rate.split("/")[0])
+    probe = throttle_probe(host=HOST, port=port, limit=limit)
+    answers = ", then ".join(
+        f"{len(list(run))} x {status}" for status, run in itertools.groupby(probe["statuses"])
+    )
+    progress(f"{size:,} cases: throttle probe, one client: {answers}")
+    return probe
+
+
+def measure(plan: Plan, size: int, password: str) -> dict[str, Any]:
+    """Measure everything at the current database size."""
+    result: dict[str, Any] = {"size": size, "cases_at_start": db.count_cases()}
+    references = db.sample_references(COMMUNITIES[0][0], plan.staff_references)
+    result["queries"] = measure_in_process(plan, size, references)
+
+    server = Gunicorn(plan, OUT_DIR / f"gunicorn-{size}.log")
+    progress(f"{size:,} cases: starting gunicorn: {' '.join(server.command[1:])}")
+    try:
+        server.start()
+        result["gunicorn"] = {"port": server.port, "command": server.command}
+        memory = {"started": server.memory()}
+        result["staff"] = measure_staff(plan, size, server.port, password, references)
+        memory["after_staff"] = server.memory()
+        result["form"] = measure_form(plan, size, server.port)
+        rate = result["queries"]["settings"]["MEDIATION_REQUEST_FORM_RATE"]
+        result["throttle_probe"] = probe_throttle(size, server.port, rate)
+        memory["after_form"] = server.memory()
+        result["memory"] = memory
+    finally:
+        server.stop()
+    result["server_log_problems"] = server.log_problems()
+    result["cases_at_end"] = db.count_cases()
+    progress(f"{size:,} cases: gunicorn stopped")
+    return result
+
+
+def main() -> int:
+    plan, targets = Plan(), Targets()
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    for old_log in OUT_DIR.glob("gunicorn-*.log"):
+        old_log.unlink()
+    results: dict[str, Any] = {
+        "started_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "plan": plan.as_dict(),
+        "targets": targets.as_dict(),
+        "machine": machine.machine(),
+        "versions": machine.versions(),
+    }
+    progress(f"Recreating database {DB_NAME}, emptying Redis database {REDIS_DB}")
+    db.recreate_database()
+    db.redis_reset()
+    progress("migrate, createcachetable, collectstatic")
+    manage("migrate", "--noinput")
+    manage("createcachetable")
+    manage("collectstatic", "--noinput")
+
+    password = secrets.token_urlsafe(24)
+    django_json("bench.seed", "staff", "--password", password)
+
+    results["seeding"], results["sizes"] = [], []
+    seeded = 0
+    for number, size in enumerate(plan.sizes):
+        progress(f"Seeding {size - seeded:,} cases ({plan.seed_processes} processes)")
+        timing = seed_parallel(size - seeded, 2026 + number, plan.seed_processes, plan.seed_batch)
+        timing["reaching"] = size
+        results["seeding"].append(timing)
+        seeded = size
+        progress(
+            f"Seeded {timing['count']:,} in {timing['wall_seconds']:.1f} s "
+            f"({timing['cases_per_second']:.0f} cases/s); VACUUM ANALYZE, CHECKPOINT, sync"
+        )
+        db.settle_after_bulk_load()
+        results["sizes"].append(measure(plan, size, password))
+
+    results["database_size"] = db.database_size()
+    results["runtime_seconds"] = time.perf_counter() - STARTED
+    results["checks"] = report.evaluate(results)
+    RESULTS_JSON.write_text(json.dumps(results, indent=2, default=str))
+    REPORT_MD.write_text(report.render(results))
+    progress(f"Wrote {RESULTS_JSON.relative_to(ROOT)} and {REPORT_MD.relative_to(ROOT)}")
+    for check in results["checks"]:
+        print(f"  {'PASS' if check['passed'] else 'FAIL'}  {check['name']}: {check['measured']}")
+    missed = sum(1 for check in results["checks"] if not check["passed"])
+    progress(f"Done in {results['runtime_seconds'] / 60:.1f} min: {missed} check(s) missed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,135 @@
+"""Seed the benchmark database: staff and communities, then encrypted cases in bulk.
+
+Run as ``python -m bench.seed staff --password ...`` or ``python -m bench.seed cases
+--count N --seed S`` with the benchmark's environment (see ``config.django_env``);
+each prints one JSON line. ``seed_parallel`` runs several ``cases`` processes at
+once from the orchestrator, which needs no Django of its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import time
+from typing import Any
+
+from bench.config import COMMUNITIES, COORDINATOR, MEDIATORS, PYTHON, ROOT, django_env
+
+
+def _setup_django() -> None:
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mediation.settings")
+    django.setup()
+
+
+def create_staff(password: str) -> dict[str, object]:
+    """Create the communities, the coordinator and the mediators (once)."""
+    _setup_django()
+    from django.db import transaction
+
+    from mediation.accounts.models import Community, Role, RoleAssignment, User
+
+    with transaction.atomic():
+        communities = {}
+        for slug, name_en, name_zh in COMMUNITIES:
+            communities[slug], _ = Community.objects.get_or_create(
+                slug=slug, defaults={"name_en": name_en, "name_zh": name_zh}
+            )
+        staff = [(COORDINATOR, Role.COORDINATOR, COMMUNITIES[0][0])]
+        staff += [(name, Role.MEDIATOR, slug) for name, slug in MEDIATORS]
+        for username, role, slug in staff:
+            user, created = User.objects.get_or_create(username=username)
+            if created:
+                user.set_password(password)
+                user.save()
+            RoleAssignment.objects.get_or_create(user=user, role=role, community=communities[slug])
+    return {"communities": {slug: c.pk for slug, c in communities.items()}}
+
+
+def create_cases(count: int, seed: int, batch_size: int) -> dict[str, object]:
+    """Seed ``count`` cases with ``mediation.cases.seeding.seed_cases``; return timings."""
+    started = time.perf_counter()
+    _setup_django()
+    from mediation.accounts.models import Community, Role, RoleAssignment
+    from mediation.cases.seeding import SeedStaff, seed_cases
+
+    communities = list(Community.objects.filter(slug__in=[slug for slug, *_ in COMMUNITIES]))
+    mediators: dict[int, list] = {}
+    for assignment in RoleAssignment.objects.filter(role=Role.MEDIATOR).select_related("user"):
+        mediators.setdefault(assignment.community_id, []).append(assignment.user)
+    ready = time.perf_counter()
+    created = seed_cases(
+        communities=communities,
+        staff=SeedStaff(mediators_by_community=mediators),
+        count=count,
+        seed=seed,
+        batch_size=batch_size,
+    )
+    done = time.perf_counter()
+    return {
+        "created": created,
+        "seed_seconds": done - ready,
+        "process_seconds": done - started,
+    }
+
+
+def seed_parallel(count: int, seed: int, processes: int, batch_size: int) -> dict[str, Any]:
+    """Seed ``count`` cases split over ``processes`` processes; return wall time and rate."""
+    shares = [count // processes + (1 if i < count % processes else 0) for i in range(processes)]
+    started = time.perf_counter()
+    children = [
+        subprocess.Popen(
+            [
+                *(PYTHON, "-m", "bench.seed", "cases", "--count", str(share)),
+                *("--seed", str(seed + 1000 * i), "--batch-size", str(batch_size)),
+            ],
+            cwd=ROOT,
+            env=django_env(),
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for i, share in enumerate(shares)
+        if share
+    ]
+    parts = []
+    failed = False
+    for child in children:
+        out, _ = child.communicate(timeout=900)
+        failed = failed or child.returncode != 0
+        if child.returncode == 0:
+            parts.append(json.loads(out.strip().splitlines()[-1]))
+    if failed:
+        raise RuntimeError("A seeding process failed (see its output above).")
+    wall = time.perf_counter() - started
+    created = sum(int(part["created"]) for part in parts)
+    return {
+        "count": created,
+        "processes": len(children),
+        "wall_seconds": wall,
+        "cases_per_second": created / wall if wall else 0.0,
+        "parts": parts,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    staff = sub.add_parser("staff")
+    staff.add_argument("--password", required=True)
+    cases = sub.add_parser("cases")
+    cases.add_argument("--count", type=int, required=True)
+    cases.add_argument("--seed", type=int, default=2026)
+    cases.add_argument("--batch-size", type=int, default=2000)
+    args = parser.parse_args()
+    if args.command == "staff":
+        result = create_staff(args.password)
+    else:
+        result = create_cases(args.count, args.seed, args.batch_size)
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
