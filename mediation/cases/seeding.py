@@ -8,9 +8,7 @@ records one access event per case created.
 
 from __future__ import annotations
 
-import json
 import random
-import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -30,14 +28,12 @@ from mediation.cases.models import (
     ContactChannel,
     IntakeChannel,
     Party,
-    PartyRole,
     Status,
 )
 from mediation.cases.references import new_reference
+from mediation.cases.services import Contact, case_build
 from mediation.consent.models import ConsentMethod, ConsentRecord
 from mediation.consent.notices import MEDIATION_NOTICE
-from mediation.privacy import fields
-from mediation.privacy.crypto import data_key_new
 from mediation.privacy.models import DataKey
 
 _ASSIGNED_STATES = {
@@ -140,7 +136,7 @@ class _Writer:
         template = self.rng.choice(stories[category])
         return template.format(name=faker.name(), street=faker.street_name(), city=faker.city())
 
-    def contact(self, language: str) -> dict[str, str]:
+    def contact(self, language: str) -> Contact:
         faker = self.fakers[language]
         channel = self.rng.choices(
             [ContactChannel.EMAIL, ContactChannel.PHONE, ContactChannel.NONE], [5, 4, 1]
@@ -150,7 +146,7 @@ class _Writer:
             ContactChannel.PHONE: faker.phone_number(),
             ContactChannel.NONE: "",
         }[channel]
-        return {"channel": channel, "detail": detail}
+        return Contact(channel=channel, detail=detail)
 
 
 def seed_cases(
@@ -183,22 +179,18 @@ def seed_cases(
             while reference in seen_references:
                 reference = new_reference()
             seen_references.add(reference)
-            data_key, cipher = data_key_new()
-            case = Case(
-                id=uuid.uuid4(),
-                reference=reference,
+            new = case_build(
                 community=community,
                 category=category,
-                status=status,
+                description=writer.story(category, language),
+                requester_contact=writer.contact(language),
                 intake_channel=writer.rng.choices(list(IntakeChannel), [6, 2, 1, 1])[0],
-                submitted_at=submitted,
-                data_key=data_key,
             )
-            fields.encrypt(case, "description", writer.story(category, language), cipher)
-            party = Party(id=uuid.uuid4(), case=case, role=PartyRole.REQUESTER)
-            fields.encrypt(
-                party, "contact", json.dumps(writer.contact(language), ensure_ascii=False), cipher
-            )
+            # Seeding writes history: cases in the states they would have reached.
+            case, party, data_key = new.case, new.requester, new.data_key
+            case.reference = reference
+            case.status = status
+            case.submitted_at = submitted
             keys.append(data_key)
             cases.append(case)
             parties.append(party)
