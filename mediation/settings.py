@@ -80,6 +80,11 @@ MEDIATION_BENCH_MODE = env.bool("MEDIATION_BENCH_MODE", default=False)
 # the connecting address is the client.
 MEDIATION_PROXY_COUNT = env.int("MEDIATION_PROXY_COUNT", default=0)
 
+# Where the quick-exit link goes: a neutral site, opened in place of this one.
+MEDIATION_QUICK_EXIT_URL = env.str(
+    "MEDIATION_QUICK_EXIT_URL", default="https://www.bbc.co.uk/weather"
+)
+
 # Throttle for new requests from one client (django-ratelimit rate syntax).
 MEDIATION_REQUEST_FORM_RATE = env.str("MEDIATION_REQUEST_FORM_RATE", default="20/h")
 

@@ -66,6 +66,11 @@ class Case(models.Model):
         DataKey, on_delete=models.PROTECT, null=True, related_name="case"
     )
     description = EncryptedField(logical_name="case.description")
+    safety_flagged = models.BooleanField(
+        _("needs safety screening"),
+        default=False,
+        help_text=_("Someone answered yes to a safety question; never shown to residents."),
+    )
 
     class Meta:
         verbose_name = _("case")
@@ -103,7 +108,16 @@ class Party(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="parties")
     role = models.CharField(_("role"), max_length=12, choices=PartyRole.choices)
+    # How this person is known, in their own or the requester's words (no real name needed).
+    identity = EncryptedField(logical_name="party.identity")
     contact = EncryptedField(logical_name="party.contact")
+    safety_answers = EncryptedField(logical_name="party.safety_answers")
+    language = models.CharField(_("preferred language"), max_length=10, blank=True)
+    status_code_hash = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text=_("Keyed hash of the party's status code; the code itself is never stored."),
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

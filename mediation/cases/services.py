@@ -18,8 +18,9 @@ from mediation.cases.models import (
     PartyRole,
 )
 from mediation.cases.references import new_reference
+from mediation.cases.status_codes import hash_code, new_status_code
 from mediation.privacy import fields
-from mediation.privacy.crypto import data_key_new
+from mediation.privacy.crypto import CaseCipher, data_key_new
 from mediation.privacy.models import DataKey
 
 _REFERENCE_ATTEMPTS = 5
@@ -29,9 +30,13 @@ _REFERENCE_ATTEMPTS = 5
 class Contact:
     channel: ContactChannel
     detail: str = ""
+    times: tuple[str, ...] = ()
 
     def to_json(self) -> str:
-        return json.dumps({"channel": self.channel, "detail": self.detail}, ensure_ascii=False)
+        return json.dumps(
+            {"channel": self.channel, "detail": self.detail, "times": list(self.times)},
+            ensure_ascii=False,
+        )
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,9 @@ def case_build(
     description: str,
     requester_contact: Contact,
     intake_channel: IntakeChannel,
+    language: str = "",
+    safety_answers: str | None = None,
+    safety_flagged: bool = False,
 ) -> NewCase:
     """Return a new case, its data key and its requester, with personal fields encrypted.
 
@@ -64,10 +72,12 @@ def case_build(
         category=category,
         intake_channel=intake_channel,
         data_key=data_key,
+        safety_flagged=safety_flagged,
     )
     fields.encrypt(case, "description", description, cipher)
-    requester = Party(id=uuid.uuid4(), case=case, role=PartyRole.REQUESTER)
+    requester = Party(id=uuid.uuid4(), case=case, role=PartyRole.REQUESTER, language=language)
     fields.encrypt(requester, "contact", requester_contact.to_json(), cipher)
+    fields.encrypt(requester, "safety_answers", safety_answers, cipher)
     return NewCase(data_key=data_key, case=case, requester=requester)
 
 
@@ -78,6 +88,9 @@ def case_open(
     description: str,
     requester_contact: Contact,
     intake_channel: IntakeChannel,
+    language: str = "",
+    safety_answers: str | None = None,
+    safety_flagged: bool = False,
 ) -> tuple[Case, Party]:
     """Create a case, its data key and its requester, encrypted; return case and requester.
 
@@ -92,11 +105,35 @@ def case_open(
         description=description,
         requester_contact=requester_contact,
         intake_channel=intake_channel,
+        language=language,
+        safety_answers=safety_answers,
+        safety_flagged=safety_flagged,
     )
     new.data_key.save(force_insert=True)
     _insert_with_fresh_reference(new.case)
     new.requester.save(force_insert=True)
     return new.case, new.requester
+
+
+def party_add_other(*, case: Case, identity: str, contact_json: str) -> Party:
+    """Record the other party as the requester described them, encrypted with the case key."""
+    cipher = CaseCipher.for_data_key(case.data_key)
+    party = Party(id=uuid.uuid4(), case=case, role=PartyRole.OTHER_PARTY)
+    fields.encrypt(party, "identity", identity or None, cipher)
+    fields.encrypt(party, "contact", contact_json, cipher)
+    party.save(force_insert=True)
+    return party
+
+
+def party_issue_status_code(*, party: Party) -> str:
+    """Give ``party`` a new status code and return it; any earlier code stops working.
+
+    The code is returned to be shown once and is not stored: only its keyed hash is.
+    """
+    code = new_status_code()
+    party.status_code_hash = hash_code(code)
+    party.save(update_fields=["status_code_hash"])
+    return code
 
 
 def _insert_with_fresh_reference(case: Case) -> None:

@@ -44,4 +44,24 @@ MEDIATION_NOTICE = Notice(
     ),
 )
 
-CURRENT_NOTICES = {MEDIATION_NOTICE.purpose: MEDIATION_NOTICE}
+CONTACT_NOTICE = Notice(
+    purpose=ConsentPurpose.CONTACT,
+    version="contact-2026-11",
+    text=_(
+        "The centre may contact you about your request in the way and at the times you "
+        "chose, and in no other way."
+    ),
+)
+
+STATISTICS_NOTICE = Notice(
+    purpose=ConsentPurpose.STATISTICS,
+    version="statistics-2026-11",
+    text=_(
+        "Your case may be counted, without anything that identifies you, in the centre's "
+        "statistics on disputes and how they end."
+    ),
+)
+
+CURRENT_NOTICES = {
+    notice.purpose: notice for notice in (MEDIATION_NOTICE, CONTACT_NOTICE, STATISTICS_NOTICE)
+}

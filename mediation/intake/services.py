@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
+from typing import Any
+
 from django.db import transaction
 
 from mediation.accounts.models import Community
 from mediation.audit.actors import Actor
 from mediation.audit.models import Action, Purpose
 from mediation.audit.services import access_event_record
-from mediation.cases.models import Case, Category, IntakeChannel
-from mediation.cases.services import Contact, case_open
+from mediation.cases.models import Case, Category, ContactChannel, IntakeChannel
+from mediation.cases.services import Contact, case_open, party_add_other, party_issue_status_code
 from mediation.consent.models import ConsentMethod
-from mediation.consent.notices import MEDIATION_NOTICE
+from mediation.consent.notices import CONTACT_NOTICE, MEDIATION_NOTICE, STATISTICS_NOTICE
 from mediation.consent.services import consent_record
 
 
@@ -19,39 +23,112 @@ class ConsentRequired(ValueError):
     """A request cannot be processed without consent to processing it."""
 
 
-def request_submit(
-    *,
-    community: Community,
-    category: Category,
-    description: str,
-    contact: Contact,
-    language: str,
-    consents_to_mediation: bool,
-) -> Case:
-    """Open a case from the public form, record the consent, log the submission."""
-    if not consents_to_mediation:
+@dataclass(frozen=True)
+class RequestAnswers:
+    """Everything the form asked, cleaned."""
+
+    community: Community
+    category: Category
+    description: str
+    other_party_identity: str
+    other_party_approach: str
+    other_party_contact: str
+    contact: Contact
+    language: str
+    safety: dict[str, str]
+    consents_to_mediation: bool
+    consents_to_contact: bool
+    consents_to_statistics: bool
+
+    @property
+    def safety_concern(self) -> bool:
+        return "yes" in self.safety.values()
+
+
+@dataclass(frozen=True)
+class Submitted:
+    case: Case
+    status_code: str
+
+
+def request_submit(*, answers: RequestAnswers, shown_in: str) -> Submitted:
+    """Open a case from the public form, record each consent, log the submission.
+
+    Returns the case and the requester's status code, which exists nowhere
+    else: only its keyed hash is stored. ``shown_in`` is the language the
+    notices were shown in, for the consent records.
+    """
+    if not answers.consents_to_mediation:
         raise ConsentRequired
+    contact = answers.contact
+    if contact.channel != ContactChannel.NONE and not answers.consents_to_contact:
+        # Without consent to contact, nobody may use the channel: keep none.
+        contact = Contact(channel=ContactChannel.NONE)
     with transaction.atomic():
         case, requester = case_open(
-            community=community,
-            category=category,
-            description=description,
+            community=answers.community,
+            category=answers.category,
+            description=answers.description,
             requester_contact=contact,
             intake_channel=IntakeChannel.WEB,
+            language=answers.language,
+            safety_answers=json.dumps(answers.safety),
+            safety_flagged=answers.safety_concern,
         )
-        consent_record(
-            party_id=requester.pk,
-            notice=MEDIATION_NOTICE,
-            given=True,
-            language=language,
-            method=ConsentMethod.WEB_FORM,
+        party_add_other(
+            case=case,
+            identity=answers.other_party_identity,
+            contact_json=json.dumps(
+                {"approach": answers.other_party_approach, "detail": answers.other_party_contact},
+                ensure_ascii=False,
+            ),
         )
+        status_code = party_issue_status_code(party=requester)
+        for notice, given in (
+            (MEDIATION_NOTICE, True),
+            (CONTACT_NOTICE, answers.consents_to_contact),
+            (STATISTICS_NOTICE, answers.consents_to_statistics),
+        ):
+            if notice is CONTACT_NOTICE and answers.contact.channel == ContactChannel.NONE:
+                continue
+            consent_record(
+                party_id=requester.pk,
+                notice=notice,
+                given=given,
+                language=shown_in,
+                method=ConsentMethod.WEB_FORM,
+            )
         access_event_record(
             actor=Actor.anonymous(),
             action=Action.CREATE,
             object_type="case",
             object_id=case.pk,
             purpose=Purpose.INTAKE,
-            community_id=community.pk,
+            community_id=answers.community.pk,
         )
-    return case
+    return Submitted(case=case, status_code=status_code)
+
+
+def answers_from_draft(stored: dict[str, dict[str, Any]]) -> RequestAnswers:
+    """Build the answers from a complete, validated draft."""
+    contact = stored["contact"]
+    other = stored["other-party"]
+    consent = stored["consent"]
+    return RequestAnswers(
+        community=Community.objects.get(pk=stored["community"]["community"]),
+        category=Category(stored["dispute"]["category"]),
+        description=stored["what-happened"]["description"],
+        other_party_identity=other.get("identity", ""),
+        other_party_approach=other["approach"],
+        other_party_contact=other.get("contact", ""),
+        contact=Contact(
+            channel=ContactChannel(contact["channel"]),
+            detail=contact.get("detail", ""),
+            times=tuple(contact.get("times", [])),
+        ),
+        language=stored["language"]["language"],
+        safety=dict(stored["safety"]),
+        consents_to_mediation=bool(consent.get("mediation")),
+        consents_to_contact=bool(consent.get("contact")),
+        consents_to_statistics=bool(consent.get("statistics")),
+    )

@@ -6,6 +6,10 @@ app_name = "intake"
 
 urlpatterns = [
     path("", views.start, name="start"),
-    path("request/", views.request_form, name="request"),
-    path("request/confirmation/", views.request_confirmation, name="confirmation"),
+    path("leave/", views.quick_exit, name="quick_exit"),
+    path("request/", views.step, name="request"),
+    path("request/check/", views.check, name="check"),
+    path("request/send/", views.send, name="send"),
+    path("request/safety/help/", views.safety_help, name="safety_help"),
+    path("request/<slug:slug>/", views.step, name="step"),
 ]

@@ -40,6 +40,7 @@ class Retention(StrEnum):
     ADMIN_HISTORY = "with the admin history (administrators' changes to configuration)"
     ACCESS_LOG = "access log retention (years, configurable); whole partitions only"
     KEY = "until the case is erased (crypto-shredding deletes it)"
+    DRAFT = "until sent, abandoned on quick exit, or 60 minutes without activity"
 
 
 class Subject(StrEnum):
@@ -200,6 +201,9 @@ INVENTORY: dict[str, dict[str, Classification]] = {
         "submitted_at": Pseudonymous("workflow and statistics", _CASE_META),
         "updated_at": Pseudonymous("workflow", _CASE_META),
         "data_key": NotPersonal("link to the case's encryption key"),
+        "safety_flagged": Pseudonymous(
+            "routing to safety screening; never shown to residents or in lists", _CASE_META
+        ),
         "description": Personal(
             purpose="understanding the dispute to arrange mediation",
             legal_basis=LegalBasis.CONSENT,
@@ -212,6 +216,24 @@ INVENTORY: dict[str, dict[str, Classification]] = {
         "id": ID,
         "case": NotPersonal("link to the case"),
         "role": Pseudonymous("which side of the case", _CASE_META),
+        "identity": Personal(
+            purpose="knowing who the other party is, as much as the requester chose to say",
+            legal_basis=LegalBasis.CONSENT,
+            retention=Retention.CASE,
+            subject=Subject.EACH_PARTY,
+            visible_to=(Audience.COORDINATOR, Audience.MEDIATOR),
+        ),
+        "safety_answers": Personal(
+            purpose="deciding whether mediation is safe and how (safety screening)",
+            legal_basis=LegalBasis.CONSENT,
+            retention=Retention.CASE,
+            subject=Subject.EACH_PARTY,
+            visible_to=(Audience.COORDINATOR,),
+        ),
+        "language": Pseudonymous("speaking to the person in their language", _CASE_META),
+        "status_code_hash": NotPersonal(
+            "keyed hash of a random secret; says nothing about the person"
+        ),
         "contact": Personal(
             purpose="contacting the person on the channel they chose",
             legal_basis=LegalBasis.CONSENT,
@@ -228,6 +250,17 @@ INVENTORY: dict[str, dict[str, Classification]] = {
         "role": Pseudonymous("lead or co-mediator", _CASE_META),
         "assigned_at": Pseudonymous("workflow", _CASE_META),
         "ended_at": Pseudonymous("workflow", _CASE_META),
+    },
+    "intake.RequestDraft": {
+        "id": ID,
+        "answers": Personal(
+            purpose="keeping a resident's answers between the pages of the request form",
+            legal_basis=LegalBasis.CONSENT,
+            retention=Retention.DRAFT,
+            subject=Subject.REQUESTER,
+            visible_to=(Audience.THE_PERSON,),
+        ),
+        "expires_at": NotPersonal("when the draft is deleted"),
     },
     # ---- third-party models -----------------------------------------------
     "admin.LogEntry": {
