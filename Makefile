@@ -46,7 +46,7 @@ check: setup
 
 ## messages: extract and compile translations (needs GNU gettext)
 messages: setup
-	$(PY) manage.py makemessages --locale zh_Hans --no-obsolete --no-fuzzy-matching --ignore ".venv/*" --ignore "bench/*" --ignore "tests/*"
+	$(PY) manage.py makemessages --locale zh_Hans --no-obsolete --ignore ".venv/*" --ignore "bench/*" --ignore "tests/*"
 	$(PY) manage.py compilemessages --locale zh_Hans --ignore ".venv/*"
 
 ## bench: seed PostgreSQL, run under gunicorn, measure, write docs/benchmarks.md

@@ -80,6 +80,12 @@ MEDIATION_BENCH_MODE = env.bool("MEDIATION_BENCH_MODE", default=False)
 # the connecting address is the client.
 MEDIATION_PROXY_COUNT = env.int("MEDIATION_PROXY_COUNT", default=0)
 
+# Status checks: attempts per client, and per case reference whoever makes them
+# (a short pause, never a lock-out); and how long a resident stays signed in idle.
+MEDIATION_STATUS_CLIENT_RATE = env.str("MEDIATION_STATUS_CLIENT_RATE", default="30/h")
+MEDIATION_STATUS_REFERENCE_RATE = env.str("MEDIATION_STATUS_REFERENCE_RATE", default="10/15m")
+MEDIATION_RESIDENT_IDLE_SECONDS = env.int("MEDIATION_RESIDENT_IDLE_SECONDS", default=15 * 60)
+
 # Where the quick-exit link goes: a neutral site, opened in place of this one.
 MEDIATION_QUICK_EXIT_URL = env.str(
     "MEDIATION_QUICK_EXIT_URL", default="https://www.bbc.co.uk/weather"

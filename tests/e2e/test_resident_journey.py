@@ -89,6 +89,22 @@ def test_a_resident_asks_for_help_in_english(phone_page, live_server, community)
     assert code not in page.url
     assert RequestDraft.objects.count() == 0
 
+    # Coming back later: the status page, reference and code typed as people type them.
+    page.goto(f"{live_server.url}/status/")
+    assert axe_violations(page) == []
+    page.get_by_label("Case reference").fill(display(case.reference).lower())
+    page.get_by_label("Status code").fill("WRONG-CODE")
+    page.get_by_role("button", name="Continue").click()
+    assert "not right" in page.get_by_role("alert").inner_text()
+    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    assert axe_violations(page) == []
+    page.get_by_label("Status code").fill(code.replace("-", " "))
+    page.get_by_role("button", name="Continue").click()
+    assert page.get_by_role("heading", name="Your case", exact=True).is_visible()
+    assert page.locator("[aria-current=step]").inner_text() == "Received"
+    assert axe_violations(page) == []
+    assert case.reference not in page.url
+
 
 def test_a_resident_asks_for_help_in_chinese(phone_page, live_server, community) -> None:
     page = phone_page

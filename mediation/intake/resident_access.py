@@ -1,0 +1,123 @@
+"""Residents coming back with their case reference and status code.
+
+One uniform failure for every way of failing (unknown reference, wrong code,
+malformed input), the same work done in each case, every attempt logged.
+Attempts are throttled per client and slowed per reference: past the
+reference's budget, attempts are refused for a short while whoever makes
+them, so nobody can guess at a reference, and nobody can lock a resident
+out for longer than that while.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from mediation.audit.actors import Actor
+from mediation.audit.models import AccessEvent, Action, ActorRole, ActorType, Outcome, Purpose
+from mediation.audit.services import access_event_record, access_event_record_refused
+from mediation.cases.models import Case, Party, PartyRole
+from mediation.cases.references import normalise as normalise_reference
+from mediation.cases.stages import Stage, resident_stage
+from mediation.cases.status_codes import code_matches, hash_code
+
+# Compared against when the reference does not exist, so that the work done
+# (and its time) does not depend on whether it does.
+_UNUSED_HASH = hash_code("0" * 20)
+
+
+def _role(party: Party) -> ActorRole:
+    return ActorRole.REQUESTER if party.role == PartyRole.REQUESTER else ActorRole.OTHER_PARTY
+
+
+def resident_verify(*, reference_text: str, code_text: str) -> Party | None:
+    """Return the party whose reference and code these are, or None; log the attempt."""
+    reference = normalise_reference(reference_text)
+    parties = (
+        list(Party.objects.filter(case__reference=reference).select_related("case"))
+        if reference
+        else []
+    )
+    holders = [party for party in parties if party.status_code_hash]
+    match = None
+    for party in holders:
+        if code_matches(code_text, party.status_code_hash):
+            match = party
+    if not holders:
+        code_matches(code_text, _UNUSED_HASH)
+    if match is None:
+        case = parties[0].case if parties else None
+        access_event_record_refused(
+            actor=Actor.anonymous(),
+            action=Action.VIEW,
+            object_type="case",
+            object_id=case.pk if case else None,
+            purpose=Purpose.SELF_SERVICE,
+            community_id=case.community_id if case else None,
+        )
+        return None
+    return match
+
+
+@dataclass(frozen=True)
+class AccessLine:
+    """One access to the case, as the resident may see it: who in coarse terms, and when."""
+
+    when: object
+    who: str
+    action: str
+
+
+@dataclass(frozen=True)
+class ResidentView:
+    party: Party
+    case: Case
+    stage: Stage
+    accesses: list[AccessLine]
+
+
+def resident_status(*, party_id: uuid.UUID) -> ResidentView | None:
+    """Return what the resident may see of their case, and log the view."""
+    party = Party.objects.select_related("case").filter(pk=party_id).first()
+    if party is None or not party.status_code_hash:
+        return None
+    case = party.case
+    with transaction.atomic():
+        access_event_record(
+            actor=Actor.resident(party.pk, _role(party)),
+            action=Action.VIEW,
+            object_type="case",
+            object_id=case.pk,
+            purpose=Purpose.SELF_SERVICE,
+            community_id=case.community_id,
+        )
+    return ResidentView(
+        party=party, case=case, stage=resident_stage(case.status), accesses=_accesses(case, party)
+    )
+
+
+def _accesses(case: Case, party: Party) -> list[AccessLine]:
+    """Accesses to the case by coarse role and time; nothing that reveals a screening."""
+    events = (
+        AccessEvent.objects.filter(
+            object_type="case", object_id=str(case.pk), outcome=Outcome.SUCCESS
+        )
+        .exclude(action=Action.LIST)
+        .order_by("-occurred_at")
+        .values("occurred_at", "actor_type", "actor_id", "action")[:50]
+    )
+    lines = []
+    for event in events:
+        if event["actor_type"] == ActorType.STAFF:
+            who = "staff"
+        elif event["actor_type"] == ActorType.RESIDENT and event["actor_id"] == str(party.pk):
+            who = "you"
+        elif event["actor_type"] == ActorType.ANONYMOUS and event["action"] == Action.CREATE:
+            who = "form"
+        else:
+            # Other people's own views (the other party) are theirs, not shown here.
+            continue
+        lines.append(AccessLine(when=event["occurred_at"], who=who, action=event["action"]))
+    return lines
