@@ -135,6 +135,24 @@ class Party(models.Model):
         return f"party {self.pk}"
 
 
+class Statement(models.Model):
+    """Something a party added to their case after sending it, in their own words."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="statements")
+    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="statements")
+    text = EncryptedField(logical_name="statement.text")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("statement")
+        verbose_name_plural = _("statements")
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"statement {self.pk}"
+
+
 class AssignmentRole(models.TextChoices):
     LEAD = "lead", _("Lead mediator")
     CO = "co", _("Co-mediator")

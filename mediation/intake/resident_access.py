@@ -22,6 +22,7 @@ from mediation.cases.models import Case, Party, PartyRole
 from mediation.cases.references import normalise as normalise_reference
 from mediation.cases.stages import Stage, resident_stage
 from mediation.cases.status_codes import code_matches, hash_code
+from mediation.consent.services import consents_in_force
 
 # Compared against when the reference does not exist, so that the work done
 # (and its time) does not depend on whether it does.
@@ -76,6 +77,7 @@ class ResidentView:
     case: Case
     stage: Stage
     accesses: list[AccessLine]
+    consents: dict[str, bool]
 
 
 def resident_status(*, party_id: uuid.UUID) -> ResidentView | None:
@@ -94,7 +96,11 @@ def resident_status(*, party_id: uuid.UUID) -> ResidentView | None:
             community_id=case.community_id,
         )
     return ResidentView(
-        party=party, case=case, stage=resident_stage(case.status), accesses=_accesses(case, party)
+        party=party,
+        case=case,
+        stage=resident_stage(case.status),
+        accesses=_accesses(case, party),
+        consents=consents_in_force(party_id=party.pk),
     )
 
 
@@ -121,3 +127,13 @@ def _accesses(case: Case, party: Party) -> list[AccessLine]:
             continue
         lines.append(AccessLine(when=event["occurred_at"], who=who, action=event["action"]))
     return lines
+
+
+def resident_party(*, party_id: uuid.UUID) -> Party | None:
+    """Return the signed-in resident's party with its case and key, or None if it is gone."""
+    return (
+        Party.objects.select_related("case", "case__data_key")
+        .filter(pk=party_id)
+        .exclude(status_code_hash="")
+        .first()
+    )

@@ -28,6 +28,7 @@ from mediation.audit.services import access_event_record_refused
 from mediation.cases.references import display as display_reference
 from mediation.cases.references import normalise as normalise_reference
 from mediation.cases.stages import STAGE_EXPLANATIONS, Stage
+from mediation.consent.models import ConsentPurpose
 from mediation.intake.resident_access import resident_status, resident_verify
 from mediation.privacy.clients import client_fingerprint
 
@@ -144,6 +145,14 @@ def status_case(request: HttpRequest) -> HttpResponse:
             "reference": display_reference(view.case.reference),
             "stages": list(Stage),
             "explanation": STAGE_EXPLANATIONS[view.stage],
+            "consents": [
+                (purpose, purpose.label, view.consents.get(purpose, False))
+                for purpose in (
+                    ConsentPurpose.MEDIATION,
+                    ConsentPurpose.CONTACT,
+                    ConsentPurpose.STATISTICS,
+                )
+            ],
         },
     )
 

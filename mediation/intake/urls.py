@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mediation.intake import status_views, views
+from mediation.intake import status_actions, status_views, views
 
 app_name = "intake"
 
@@ -15,4 +15,13 @@ urlpatterns = [
     path("status/", status_views.status_sign_in, name="status"),
     path("status/case/", status_views.status_case, name="status_case"),
     path("status/sign-out/", status_views.status_sign_out, name="status_sign_out"),
+    path("status/case/add/", status_actions.add_information, name="status_add"),
+    path("status/case/contact/", status_actions.change_contact, name="status_contact"),
+    path(
+        "status/case/consent/<slug:purpose>/withdraw/",
+        status_actions.withdraw_consent,
+        name="status_withdraw",
+    ),
+    path("status/case/download/", status_actions.download, name="status_download"),
+    path("status/case/erasure/", status_actions.request_erasure, name="status_erasure"),
 ]

@@ -40,6 +40,7 @@ class Retention(StrEnum):
     ADMIN_HISTORY = "with the admin history (administrators' changes to configuration)"
     ACCESS_LOG = "access log retention (years, configurable); whole partitions only"
     KEY = "until the case is erased (crypto-shredding deletes it)"
+    DSR = "the register of data subject requests: 3 years after the answer (accountability)"
     DRAFT = "until sent, abandoned on quick exit, or 60 minutes without activity"
 
 
@@ -178,6 +179,16 @@ INVENTORY: dict[str, dict[str, Classification]] = {
         "wrapped_key": NotPersonal("key material, itself encrypted by a master key"),
         "created_at": Pseudonymous("key management", Retention.KEY),
     },
+    "privacy.DataSubjectRequest": {
+        "id": ID,
+        "party_id": Pseudonymous("whose request", Retention.DSR),
+        "case_id": Pseudonymous("which case it concerns", Retention.DSR),
+        "community_id": Pseudonymous("which centre must answer", Retention.DSR),
+        "kind": Pseudonymous("erasure or access", Retention.DSR),
+        "state": Pseudonymous("whether it was answered", Retention.DSR),
+        "received_at": Pseudonymous("when it was received", Retention.DSR),
+        "due_by": Pseudonymous("the legal deadline (one month)", Retention.DSR),
+    },
     "consent.ConsentRecord": {
         "id": ID,
         "party_id": Pseudonymous("whose consent", _CASE_META),
@@ -242,6 +253,19 @@ INVENTORY: dict[str, dict[str, Classification]] = {
             visible_to=CASE_TEAM,
         ),
         "created_at": Pseudonymous("workflow", _CASE_META),
+    },
+    "cases.Statement": {
+        "id": ID,
+        "case": NotPersonal("link to the case"),
+        "party": NotPersonal("link to the party who wrote it"),
+        "text": Personal(
+            purpose="more information from a party about the dispute",
+            legal_basis=LegalBasis.CONSENT,
+            retention=Retention.CASE,
+            subject=Subject.EACH_PARTY,
+            visible_to=CASE_TEAM,
+        ),
+        "created_at": Pseudonymous("when it was added", _CASE_META),
     },
     "cases.CaseAssignment": {
         "id": ID,

@@ -31,3 +31,39 @@ class DataKey(models.Model):
 
     def __str__(self) -> str:
         return f"data key {self.pk}"
+
+
+class RequestKind(models.TextChoices):
+    ERASURE = "erasure", _("Erasure")
+    ACCESS = "access", _("Access to their data")
+
+
+class RequestState(models.TextChoices):
+    OPEN = "open", _("Open")
+    DONE = "done", _("Done")
+    REFUSED = "refused", _("Refused, with reasons given to the person")
+
+
+class DataSubjectRequest(models.Model):
+    """A person's request about their data (GDPR Art. 15, 17), with its one-month deadline.
+
+    Holds plain ids only: the privacy app knows nothing of cases.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    party_id = models.UUIDField(db_index=True)
+    case_id = models.UUIDField(db_index=True)
+    community_id = models.IntegerField()
+    kind = models.CharField(_("kind"), max_length=10, choices=RequestKind.choices)
+    state = models.CharField(
+        _("state"), max_length=10, choices=RequestState.choices, default=RequestState.OPEN
+    )
+    received_at = models.DateTimeField(_("received"), auto_now_add=True)
+    due_by = models.DateField(_("answer due by"))
+
+    class Meta:
+        verbose_name = _("data subject request")
+        verbose_name_plural = _("data subject requests")
+
+    def __str__(self) -> str:
+        return f"data subject request {self.pk}"
