@@ -80,6 +80,17 @@ MEDIATION_BENCH_MODE = env.bool("MEDIATION_BENCH_MODE", default=False)
 # the connecting address is the client.
 MEDIATION_PROXY_COUNT = env.int("MEDIATION_PROXY_COUNT", default=0)
 
+# Email to residents (only on their consent) and staff. Development writes
+# messages to files in var/mail/ rather than the console, so that nothing a
+# resident is sent ends up in a terminal log.
+_email = env.email_url("EMAIL_URL", default="filemail://")
+if _email["EMAIL_BACKEND"].endswith("filebased.EmailBackend"):
+    _email["EMAIL_FILE_PATH"] = str(VAR_DIR / "mail")
+globals().update(_email)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="mediation@localhost")
+if PRODUCTION and not env.str("EMAIL_URL", default=""):
+    raise ImproperlyConfigured("EMAIL_URL must be set in production (smtp+tls://...).")
+
 # Status checks: attempts per client, and per case reference whoever makes them
 # (a short pause, never a lock-out); and how long a resident stays signed in idle.
 MEDIATION_STATUS_CLIENT_RATE = env.str("MEDIATION_STATUS_CLIENT_RATE", default="30/h")

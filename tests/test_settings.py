@@ -24,6 +24,7 @@ def production_env(**overrides: str) -> dict[str, str]:
         "DEBUG": "false",
         "ALLOWED_HOSTS": "mediation.example.org",
         "DATABASE_URL": "sqlite:////tmp/mediation-settings-check.sqlite3",
+        "EMAIL_URL": "smtp+tls://mailer:secret@mail.example.org:587",
         **keys,
     }
     env.update(overrides)
@@ -61,6 +62,7 @@ def test_the_deploy_check_passes_in_production_mode() -> None:
         ({"MEDIATION_BLIND_INDEX_KEY": "<unset>"}, "MEDIATION_BLIND_INDEX_KEY must be set"),
         ({"MEDIATION_AUDIT_SIGNING_KEY": "<unset>"}, "MEDIATION_AUDIT_SIGNING_KEY must be set"),
         ({"ALLOWED_HOSTS": "<unset>"}, "ALLOWED_HOSTS must be set"),
+        ({"EMAIL_URL": "<unset>"}, "EMAIL_URL must be set"),
         ({"MEDIATION_BENCH_MODE": "true"}, "MEDIATION_BENCH_MODE is for benchmarks"),
     ],
 )

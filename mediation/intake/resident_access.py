@@ -20,9 +20,13 @@ from mediation.audit.models import AccessEvent, Action, ActorRole, ActorType, Ou
 from mediation.audit.services import access_event_record, access_event_record_refused
 from mediation.cases.models import Case, Party, PartyRole
 from mediation.cases.references import normalise as normalise_reference
+from mediation.cases.services import party_issue_status_code
 from mediation.cases.stages import Stage, resident_stage
 from mediation.cases.status_codes import code_matches, hash_code
+from mediation.consent.models import ConsentPurpose
 from mediation.consent.services import consents_in_force
+from mediation.intake.notifications import can_email, send_status_code_email
+from mediation.intake.self_service import resident_contact
 
 # Compared against when the reference does not exist, so that the work done
 # (and its time) does not depend on whether it does.
@@ -137,3 +141,52 @@ def resident_party(*, party_id: uuid.UUID) -> Party | None:
         .exclude(status_code_hash="")
         .first()
     )
+
+
+def resident_replace_code(*, reference_text: str, email_text: str) -> bool:
+    """Send a new code to the party of this case whose consented email this is.
+
+    Return whether one was sent. The caller answers the same either way. Only a
+    party who agreed to be contacted by email, and whose address matches, gets
+    a code; their old code stops working.
+    """
+    reference = normalise_reference(reference_text)
+    parties = (
+        list(
+            Party.objects.filter(case__reference=reference).select_related("case", "case__data_key")
+        )
+        if reference
+        else []
+    )
+    wanted = email_text.strip().casefold()
+    for party in parties:
+        contact = resident_contact(party=party)
+        consented = consents_in_force(party_id=party.pk).get(ConsentPurpose.CONTACT, False)
+        if can_email(contact, consented) and str(contact["detail"]).casefold() == wanted:
+            with transaction.atomic():
+                code = party_issue_status_code(party=party)
+                access_event_record(
+                    actor=Actor.anonymous(),
+                    action=Action.UPDATE,
+                    object_type="case",
+                    object_id=party.case_id,
+                    purpose=Purpose.SELF_SERVICE,
+                    community_id=party.case.community_id,
+                )
+                send_status_code_email(
+                    address=str(contact["detail"]),
+                    reference=party.case.reference,
+                    code=code,
+                    language=party.language,
+                )
+            return True
+    case = parties[0].case if parties else None
+    access_event_record_refused(
+        actor=Actor.anonymous(),
+        action=Action.UPDATE,
+        object_type="case",
+        object_id=case.pk if case else None,
+        purpose=Purpose.SELF_SERVICE,
+        community_id=case.community_id if case else None,
+    )
+    return False

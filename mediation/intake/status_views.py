@@ -29,7 +29,11 @@ from mediation.cases.references import display as display_reference
 from mediation.cases.references import normalise as normalise_reference
 from mediation.cases.stages import STAGE_EXPLANATIONS, Stage
 from mediation.consent.models import ConsentPurpose
-from mediation.intake.resident_access import resident_status, resident_verify
+from mediation.intake.resident_access import (
+    resident_replace_code,
+    resident_status,
+    resident_verify,
+)
 from mediation.privacy.clients import client_fingerprint
 
 SESSION_KEY = "resident_access"
@@ -162,3 +166,39 @@ def status_sign_out(request: HttpRequest) -> HttpResponse:
     request.session.pop(SESSION_KEY, None)
     request.session.cycle_key()
     return redirect("intake:status")
+
+
+class LostCodeForm(forms.Form):
+    reference = forms.CharField(
+        label=_("Case reference"),
+        max_length=40,
+        error_messages={"required": _("Enter your case reference.")},
+    )
+    email = forms.CharField(
+        label=_("The email address you gave the centre"),
+        max_length=200,
+        error_messages={"required": _("Enter the email address you gave the centre.")},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def lost_code(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return render(request, "intake/lost_code.html", {"form": LostCodeForm()})
+    form = LostCodeForm(request.POST)
+    if _throttled(request):
+        access_event_record_refused(
+            actor=Actor.anonymous(),
+            action=Action.UPDATE,
+            object_type="case",
+            object_id=None,
+            purpose=Purpose.SELF_SERVICE,
+        )
+        return render(request, "intake/status_throttled.html", status=429)
+    if not form.is_valid():
+        return render(request, "intake/lost_code.html", {"form": form}, status=400)
+    # The same answer whether or not a code was sent: nothing to learn from it.
+    resident_replace_code(
+        reference_text=form.cleaned_data["reference"], email_text=form.cleaned_data["email"]
+    )
+    return render(request, "intake/lost_code_sent.html")

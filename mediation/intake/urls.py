@@ -14,6 +14,7 @@ urlpatterns = [
     path("request/<slug:slug>/", views.step, name="step"),
     path("status/", status_views.status_sign_in, name="status"),
     path("status/case/", status_views.status_case, name="status_case"),
+    path("status/lost-code/", status_views.lost_code, name="lost_code"),
     path("status/sign-out/", status_views.status_sign_out, name="status_sign_out"),
     path("status/case/add/", status_actions.add_information, name="status_add"),
     path("status/case/contact/", status_actions.change_contact, name="status_contact"),
