@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
@@ -89,6 +90,32 @@ def case_list_for_user(*, user: User) -> QuerySet[Case]:
     )
 
 
+def case_for_coordinator(*, user: User, reference: str) -> Case:
+    """Return the case if ``user`` coordinates its community; otherwise log and raise 404."""
+    scope = staff_scope(user=user)
+    canonical = normalise(reference)
+    case = (
+        Case.objects.select_related("community")
+        .filter(reference=canonical, community_id__in=scope.coordinator_of)
+        .first()
+        if canonical
+        else None
+    )
+    if case is None:
+        hidden = (
+            Case.objects.filter(reference=canonical).values("pk").first() if canonical else None
+        )
+        access_event_record_refused(
+            actor=Actor.staff(user.pk),
+            action=Action.UPDATE,
+            object_type=OBJECT_TYPE,
+            object_id=hidden["pk"] if hidden else None,
+            purpose=Purpose.CASEWORK,
+        )
+        raise CaseNotFound
+    return case
+
+
 @dataclass(frozen=True)
 class RequesterDetails:
     party_id: uuid.UUID
@@ -97,11 +124,19 @@ class RequesterDetails:
 
 
 @dataclass(frozen=True)
+class StatementLine:
+    added: datetime
+    by_role: str
+    text: str
+
+
+@dataclass(frozen=True)
 class CaseDetail:
     case: Case
     description: str
     requester: RequesterDetails | None
     assignments: list[CaseAssignment]
+    statements: list[StatementLine]
 
 
 def case_detail_for_user(*, user: User, reference: str) -> CaseDetail:
@@ -139,6 +174,7 @@ def case_detail_for_user(*, user: User, reference: str) -> CaseDetail:
     cipher = CaseCipher.for_data_key(case.data_key)
     parties = list(case.parties.all())
     requester = next((p for p in parties if p.role == PartyRole.REQUESTER), None)
+    roles = {party.pk: party.get_role_display() for party in parties}
     access_event_record(
         actor=Actor.staff(user.pk, _role_for(scope, case)),
         action=Action.VIEW,
@@ -152,6 +188,14 @@ def case_detail_for_user(*, user: User, reference: str) -> CaseDetail:
         description=fields.decrypt(case, "description", cipher) or "",
         requester=_requester_details(requester, cipher) if requester else None,
         assignments=list(case.assignments.filter(ended_at__isnull=True).select_related("mediator")),
+        statements=[
+            StatementLine(
+                added=statement.created_at,
+                by_role=roles.get(statement.party_id, ""),
+                text=fields.decrypt(statement, "text", cipher) or "",
+            )
+            for statement in case.statements.all()
+        ],
     )
 
 

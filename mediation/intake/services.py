@@ -1,4 +1,4 @@
-"""A resident's request for mediation, received through the public form."""
+"""A resident's request for mediation: through the public form, or entered by staff."""
 
 from __future__ import annotations
 
@@ -10,9 +10,16 @@ from django.db import transaction
 
 from mediation.accounts.models import Community
 from mediation.audit.actors import Actor
-from mediation.audit.models import Action, Purpose
+from mediation.audit.models import Action, ActorRole, Purpose
 from mediation.audit.services import access_event_record
-from mediation.cases.models import Case, Category, ContactChannel, IntakeChannel
+from mediation.cases.models import (
+    Case,
+    Category,
+    ContactChannel,
+    IntakeChannel,
+    Party,
+    PartyRole,
+)
 from mediation.cases.services import Contact, case_open, party_add_other, party_issue_status_code
 from mediation.consent.models import ConsentMethod
 from mediation.consent.notices import CONTACT_NOTICE, MEDIATION_NOTICE, STATISTICS_NOTICE
@@ -51,12 +58,23 @@ class Submitted:
     status_code: str
 
 
-def request_submit(*, answers: RequestAnswers, shown_in: str) -> Submitted:
-    """Open a case from the public form, record each consent, log the submission.
+@dataclass(frozen=True)
+class StaffIntake:
+    """Who entered a request for a resident (phone, walk-in, referral), and how it came."""
 
-    Returns the case and the requester's status code, which exists nowhere
-    else: only its keyed hash is stored. ``shown_in`` is the language the
-    notices were shown in, for the consent records.
+    staff_user_id: int
+    channel: IntakeChannel
+
+
+def request_submit(
+    *, answers: RequestAnswers, shown_in: str, staff: StaffIntake | None = None
+) -> Submitted:
+    """Open a case, record each consent, log the submission.
+
+    From the public form (``staff`` is None) consents are given on the web form;
+    entered by staff they are verbal and record who took them. Returns the case
+    and the requester's status code, which exists nowhere else: only its keyed
+    hash is stored. ``shown_in`` is the language the notices were given in.
     """
     if not answers.consents_to_mediation:
         raise ConsentRequired
@@ -70,7 +88,7 @@ def request_submit(*, answers: RequestAnswers, shown_in: str) -> Submitted:
             category=answers.category,
             description=answers.description,
             requester_contact=contact,
-            intake_channel=IntakeChannel.WEB,
+            intake_channel=staff.channel if staff else IntakeChannel.WEB,
             language=answers.language,
             safety_answers=json.dumps(answers.safety),
             safety_flagged=answers.safety_concern,
@@ -96,10 +114,15 @@ def request_submit(*, answers: RequestAnswers, shown_in: str) -> Submitted:
                 notice=notice,
                 given=given,
                 language=shown_in,
-                method=ConsentMethod.WEB_FORM,
+                method=ConsentMethod.VERBAL if staff else ConsentMethod.WEB_FORM,
+                recorded_by_id=staff.staff_user_id if staff else None,
             )
         access_event_record(
-            actor=Actor.anonymous(),
+            actor=(
+                Actor.staff(staff.staff_user_id, ActorRole.COORDINATOR)
+                if staff
+                else Actor.anonymous()
+            ),
             action=Action.CREATE,
             object_type="case",
             object_id=case.pk,
@@ -109,8 +132,24 @@ def request_submit(*, answers: RequestAnswers, shown_in: str) -> Submitted:
     return Submitted(case=case, status_code=status_code)
 
 
-def answers_from_draft(stored: dict[str, dict[str, Any]]) -> RequestAnswers:
-    """Build the answers from a complete, validated draft."""
+def requester_new_code(*, case: Case, staff_user_id: int) -> str:
+    """Issue the requester a new status code at the centre; the old one stops working."""
+    requester = Party.objects.get(case=case, role=PartyRole.REQUESTER)
+    with transaction.atomic():
+        code = party_issue_status_code(party=requester)
+        access_event_record(
+            actor=Actor.staff(staff_user_id, ActorRole.COORDINATOR),
+            action=Action.UPDATE,
+            object_type="case",
+            object_id=case.pk,
+            purpose=Purpose.SELF_SERVICE,
+            community_id=case.community_id,
+        )
+    return code
+
+
+def answers_from_steps(stored: dict[str, dict[str, Any]]) -> RequestAnswers:
+    """Build the answers from every step's cleaned data (a complete draft, or the staff form)."""
     contact = stored["contact"]
     other = stored["other-party"]
     consent = stored["consent"]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mediation.intake import status_actions, status_views, views
+from mediation.intake import staff_views, status_actions, status_views, views
 
 app_name = "intake"
 
@@ -12,6 +12,8 @@ urlpatterns = [
     path("request/send/", views.send, name="send"),
     path("request/safety/help/", views.safety_help, name="safety_help"),
     path("request/<slug:slug>/", views.step, name="step"),
+    path("intake/new/", staff_views.staff_intake, name="staff_intake"),
+    path("intake/<str:reference>/new-code/", staff_views.staff_new_code, name="staff_new_code"),
     path("status/", status_views.status_sign_in, name="status"),
     path("status/case/", status_views.status_case, name="status_case"),
     path("status/lost-code/", status_views.lost_code, name="lost_code"),

@@ -25,7 +25,7 @@ from mediation.cases.references import display as display_reference
 from mediation.cases.status_codes import display as display_code
 from mediation.intake.drafts import Draft, draft_discard, draft_load, draft_save
 from mediation.intake.forms import ContactForm, LanguageForm, OtherPartyForm, SafetyForm
-from mediation.intake.services import answers_from_draft, request_submit
+from mediation.intake.services import answers_from_steps, request_submit
 from mediation.intake.steps import (
     BY_SLUG,
     STEPS,
@@ -177,7 +177,7 @@ def send(request: HttpRequest) -> HttpResponse:
         )
         # The draft is kept: nothing typed is lost; the resident can send later.
         return render(request, "intake/throttled.html", status=429)
-    answers = answers_from_draft(draft.answers)
+    answers = answers_from_steps(draft.answers)
     submitted = request_submit(answers=answers, shown_in=get_language() or settings.LANGUAGE_CODE)
     # The status code exists only in this response: shown once, never stored.
     response = render(
