@@ -41,3 +41,18 @@ def test_a_coordinator_signs_in_and_opens_the_case(browser, live_server, communi
         Action.LIST,
         Action.VIEW,
     ]
+
+
+def test_the_content_security_policy_blocks_inline_script(browser, live_server, community) -> None:
+    """SECURITY.md scenario 4: even if markup got in, inline script would not run."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{live_server.url}/request/")
+    page.evaluate(
+        "() => { const s = document.createElement('script');"
+        " s.textContent = 'window.injected = true'; document.body.appendChild(s); }"
+    )
+    assert page.evaluate("() => window.injected === undefined")
+    # The site's own script (quick exit) still runs.
+    assert page.get_by_role("link", name="Quick exit").is_visible()
+    context.close()
