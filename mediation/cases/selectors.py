@@ -124,6 +124,15 @@ class RequesterDetails:
 
 
 @dataclass(frozen=True)
+class OtherPartyDetails:
+    """The other party as the requester described them."""
+
+    identity: str
+    approach: str
+    contact: str
+
+
+@dataclass(frozen=True)
 class StatementLine:
     added: datetime
     by_role: str
@@ -135,6 +144,7 @@ class CaseDetail:
     case: Case
     description: str
     requester: RequesterDetails | None
+    other_party: OtherPartyDetails | None
     assignments: list[CaseAssignment]
     statements: list[StatementLine]
 
@@ -174,6 +184,7 @@ def case_detail_for_user(*, user: User, reference: str) -> CaseDetail:
     cipher = CaseCipher.for_data_key(case.data_key)
     parties = list(case.parties.all())
     requester = next((p for p in parties if p.role == PartyRole.REQUESTER), None)
+    other = next((p for p in parties if p.role == PartyRole.OTHER_PARTY), None)
     roles = {party.pk: party.get_role_display() for party in parties}
     access_event_record(
         actor=Actor.staff(user.pk, _role_for(scope, case)),
@@ -187,6 +198,7 @@ def case_detail_for_user(*, user: User, reference: str) -> CaseDetail:
         case=case,
         description=fields.decrypt(case, "description", cipher) or "",
         requester=_requester_details(requester, cipher) if requester else None,
+        other_party=_other_party_details(other, cipher) if other else None,
         assignments=list(case.assignments.filter(ended_at__isnull=True).select_related("mediator")),
         statements=[
             StatementLine(
@@ -196,6 +208,15 @@ def case_detail_for_user(*, user: User, reference: str) -> CaseDetail:
             )
             for statement in case.statements.all()
         ],
+    )
+
+
+def _other_party_details(party: Party, cipher: CaseCipher) -> OtherPartyDetails:
+    contact = json.loads(fields.decrypt(party, "contact", cipher) or "{}")
+    return OtherPartyDetails(
+        identity=fields.decrypt(party, "identity", cipher) or "",
+        approach=contact.get("approach", ""),
+        contact=contact.get("detail", ""),
     )
 
 

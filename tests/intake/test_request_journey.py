@@ -253,3 +253,18 @@ def test_csrf_is_enforced(community) -> None:
     client = Client(enforce_csrf_checks=True)
     assert client.post("/request/", {"community": community.pk}).status_code == 403
     assert RequestDraft.objects.count() == 0
+
+
+def test_the_coordinator_sees_the_other_party_as_described(community) -> None:
+    from mediation.accounts.models import Role
+    from tests.conftest import client_for
+    from tests.factories import staff_with_role
+
+    client = Client()
+    answer_all(client, community.pk)
+    client.post("/request/send/")
+    case = Case.objects.get()
+    coordinator = staff_with_role(Role.COORDINATOR, community, "coord")
+    page = client_for(coordinator).get(f"/cases/{case.reference}/").content.decode()
+    assert "the family in the flat above" in page
+    assert "would rather the centre contacts them" in page
