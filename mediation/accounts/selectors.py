@@ -29,8 +29,24 @@ class StaffScope:
         return bool(self.coordinator_of or self.mediator_in)
 
 
+_CACHE_ATTRIBUTE = "_mediation_staff_scope"
+
+
 def staff_scope(*, user: User) -> StaffScope:
-    """Return the roles of ``user``; an inactive user holds none."""
+    """Return the roles of ``user``; an inactive user holds none.
+
+    Read once per user object: the request's user lives for one request, so a
+    view and its templates share one query.
+    """
+    cached: StaffScope | None = getattr(user, _CACHE_ATTRIBUTE, None)
+    if cached is not None and user.is_active:
+        return cached
+    scope = _read_scope(user)
+    setattr(user, _CACHE_ATTRIBUTE, scope)
+    return scope
+
+
+def _read_scope(user: User) -> StaffScope:
     rows = (
         RoleAssignment.objects.filter(user=user).values_list("role", "community_id")
         if user.is_active
