@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from http.cookies import SimpleCookie
 
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-COMMUNITY_OPTION = re.compile(r'<option value="(\d+)"')
+COMMUNITY_RADIO = re.compile(r'name="community" value="(\d+)"')
 _RETRYABLE = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError)
 
 
@@ -24,6 +24,7 @@ class Response:
     headers: dict[str, str]
     body: str
     seconds: float
+    started: float  # time.monotonic() when the request was sent
 
     @property
     def location(self) -> str:
@@ -51,22 +52,30 @@ class Client:
         self.headers = dict(headers or {})
 
     def _send(self, method: str, path: str, body: str | None, headers: dict[str, str]) -> Response:
-        started = time.perf_counter()
+        sent_at, started = time.monotonic(), time.perf_counter()
         self.conn.request(method, path, body=body, headers=headers)
         raw = self.conn.getresponse()
         data = raw.read()
         seconds = time.perf_counter() - started
         for header in raw.msg.get_all("Set-Cookie") or []:
-            jar: SimpleCookie = SimpleCookie()
-            jar.load(header)
-            for name, morsel in jar.items():
-                self.cookies[name] = morsel.value
+            self._store_cookie(header)
         return Response(
             status=raw.status,
             headers={key.lower(): value for key, value in raw.getheaders()},
             body=data.decode("utf-8", "replace"),
             seconds=seconds,
+            started=sent_at,
         )
+
+    def _store_cookie(self, header: str) -> None:
+        """Keep a cookie the server set; forget one it deleted (Max-Age=0, as Django does)."""
+        jar: SimpleCookie = SimpleCookie()
+        jar.load(header)
+        for name, morsel in jar.items():
+            if morsel["max-age"] == "0":
+                self.cookies.pop(name, None)
+            else:
+                self.cookies[name] = morsel.value
 
     def request(self, method: str, path: str, form: dict[str, str] | None = None) -> Response:
         headers = {"Host": f"{self.host}:{self.port}", "Accept": "text/html", **self.headers}

@@ -1,8 +1,9 @@
 """Where things are, what the benchmark runs against, and the targets it checks.
 
 A few knobs can be overridden from the environment for experiments
-(``BENCH_WORKER_CLASS``, ``BENCH_THREADS``, ``BENCH_FORM_SECONDS``, ...); `make bench`
-uses the defaults below, and the report records the values actually used.
+(``BENCH_WORKER_CLASS``, ``BENCH_THREADS``, ``BENCH_FORM_SECONDS``,
+``BENCH_SOAK_JOURNEYS``, ...); `make bench` uses the defaults below, and the
+report records the values actually used.
 """
 
 from __future__ import annotations
@@ -73,6 +74,13 @@ class Plan:
     staff_max_seconds: float = 120.0
     wide_list_requests: int = 50
     query_page_sizes: tuple[int, ...] = (5, 50, 200)
+    # The memory soak: complete journeys at this size only, after the timed phases.
+    soak_size: int = field(default_factory=lambda: _env_int("BENCH_SOAK_SIZE", 100_000))
+    soak_journeys: int = field(default_factory=lambda: _env_int("BENCH_SOAK_JOURNEYS", 10_000))
+    soak_max_seconds: float = field(
+        default_factory=lambda: _env_float("BENCH_SOAK_MAX_SECONDS", 900.0)
+    )
+    soak_sample_every: int = 1_000
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -88,6 +96,12 @@ class Targets:
     growth_factor: float = 1.2
     max_queries_per_page: int = 10
     seed_100k_seconds: float = 120.0
+    # RSS after the soak may exceed RSS after its first 1,000 journeys by this much
+    # (the larger of the two), per worker.
+    soak_rss_growth_fraction: float = 0.10
+    soak_rss_growth_kib: int = 10 * 1024
+    # Sanity, not a target: other processes' share of the CPUs while measuring.
+    outside_cpu_share_max: float = 0.10
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)

@@ -27,6 +27,18 @@ def server_version() -> str:
     return str(row[0]) if row else "unknown"
 
 
+SERVER_SETTINGS = ("autovacuum", "fsync", "synchronous_commit", "shared_buffers")
+
+
+def server_settings() -> dict[str, str]:
+    """Return the PostgreSQL settings that shape the figures (a machine's, not the project's)."""
+    with psycopg.connect(PG_ADMIN_URL) as conn:
+        return {
+            name: str(conn.execute("SELECT current_setting(%s)", (name,)).fetchone()[0])
+            for name in SERVER_SETTINGS
+        }
+
+
 def _scalar(query: str) -> int:
     with psycopg.connect(BENCH_URL) as conn:
         row = conn.execute(query).fetchone()
@@ -39,6 +51,22 @@ def count_cases() -> int:
 
 def count_access_events() -> int:
     return _scalar("SELECT count(*) FROM audit_accessevent")
+
+
+def other_commits() -> int:
+    """Return the transactions committed so far in this server's other databases.
+
+    Other work on the same PostgreSQL (a test suite, say) competes for the CPUs
+    and for WAL flushes; the difference across a phase shows whether there was any.
+    The admin database is left out: the benchmark itself connects there.
+    """
+    with psycopg.connect(PG_ADMIN_URL) as conn:
+        row = conn.execute(
+            "SELECT coalesce(sum(xact_commit), 0) FROM pg_stat_database "
+            "WHERE datname IS NOT NULL AND datname NOT IN (%s, 'postgres')",
+            (DB_NAME,),
+        ).fetchone()
+    return int(row[0]) if row else 0
 
 
 def settle_after_bulk_load() -> None:

@@ -1,34 +1,31 @@
 """The load client: concurrent residents on the public form, one member of staff clicking.
 
 Form load runs one process per concurrent client (multiprocessing, fork), each
-with its own keep-alive connection. Every loop stops at a deadline and at a
-maximum count, whichever comes first. Only requests started inside the measured
-window count; the warm-up before it is discarded.
+with its own keep-alive connection. A phase either only GETs /request/ or walks
+whole journeys (``bench.journey``), a new resident each time. Every loop stops
+at a deadline and at a maximum count, whichever comes first; a soak also stops
+at a total number of completed journeys shared by its clients. Only requests
+started inside the measured window count; the warm-up before it is discarded.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import queue as queue_module
 import random
 import time
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bench.client import COMMUNITY_OPTION, Client, csrf_token, login
+from bench.client import Client, csrf_token, login
+from bench.journey import FIRST_PATH, KINDS, Sample, walk
 from bench.stats import summarise
 
-FORM_PATH = "/request/"
-CONFIRMATION_PATH = "/request/confirmation/"
-CATEGORIES = ["neighbour", "family", "landlord_tenant", "consumer", "workplace", "other"]
-STORIES = [
-    "The people upstairs move furniture late every night and we cannot sleep.",
-    "Our neighbour's tree drops leaves into our gutter and we cannot agree who trims it.",
-    "My landlord kept the deposit for a carpet that was already worn when I moved in.",
-    "楼上邻居每天晚上装修到很晚，我们多次沟通无果，希望调解。",
-    "A shared parking space behind the flats has caused an argument for months.",
-]
+Row = tuple[str, str, float, float, bool, str]  # a Sample as a tuple, cheap to pickle
 
 
 @dataclass(frozen=True)
@@ -42,102 +39,93 @@ class FormPhase:
     warmup_seconds: float
     seconds: float
     max_requests_per_client: int
-    journey: bool  # False: GET /request/ only; True: GET then POST, a new resident each time
+    journey: bool  # False: GET /request/ only; True: whole journeys, a new resident each
+    journeys_total: int = 0  # > 0: stop once the clients have completed this many journeys
 
 
-def _resident_form(page_body: str, token: str, rng: random.Random, serial: str) -> dict[str, str]:
-    communities = COMMUNITY_OPTION.findall(page_body)
-    return {
-        "csrfmiddlewaretoken": token,
-        "community": rng.choice(communities) if communities else "",
-        "category": rng.choice(CATEGORIES),
-        "description": f"{rng.choice(STORIES)} (bench {serial})",
-        "contact_channel": "email",
-        "contact_detail": f"resident-{serial}@example.org",
-        "consent": "on",
-    }
+@dataclass(frozen=True)
+class _Shared:
+    """Counters the clients of a soak share: journeys claimed and journeys completed."""
+
+    claimed: Any
+    completed: Any
+
+    def claim(self, total: int) -> bool:
+        with self.claimed.get_lock():
+            if self.claimed.value >= total:
+                return False
+            self.claimed.value += 1
+            return True
 
 
-def _form_worker(phase: FormPhase, index: int, start_at: float, queue: Any) -> None:
-    """Run one client until the phase ends; put its timings on ``queue``."""
+def _get_only(client: Client) -> list[Sample]:
+    try:
+        page = client.get(FIRST_PATH)
+    except OSError as exc:  # refused, reset, timed out: an error, then a new connection
+        client.close()
+        return [Sample("error", "", time.monotonic(), 0.0, False, type(exc).__name__)]
+    ok = page.status == 200 and bool(csrf_token(page))
+    return [Sample("get", "community", page.started, page.seconds, ok, f"GET {page.status}")]
+
+
+def _form_worker(
+    phase: FormPhase, index: int, start_at: float, queue: Any, shared: _Shared | None
+) -> None:
+    """Run one client until the phase ends; put all its samples on ``queue``."""
     rng = random.Random(index)
     client = Client(phase.host, phase.port)
-    measure_from = start_at + phase.warmup_seconds
-    stop_at = measure_from + phase.seconds
-    samples: list[tuple[str, float, bool]] = []  # (kind, seconds, ok)
-    statuses: Counter[str] = Counter()
-    exceptions: Counter[str] = Counter()
-    last_end = measure_from
+    stop_at = start_at + phase.warmup_seconds + phase.seconds
+    rows: list[Row] = []
     time.sleep(max(0.0, start_at - time.monotonic()))
-    sent = posts_ok_all = 0  # posts_ok_all: warm-up included, to check the access log
-    while sent < phase.max_requests_per_client and time.monotonic() < stop_at:
-        measuring = time.monotonic() >= measure_from
-        try:
-            if phase.journey:
-                serial = f"{index}-{sent}-{uuid.uuid4().hex[:12]}"
-                client.reset_identity({"X-Bench-Client": f"resident-{serial}"})
-                page = client.get(FORM_PATH)
-                token = csrf_token(page)
-                get_ok = page.status == 200 and bool(token) and "csrftoken" in client.cookies
-                sent += 1
-                if measuring:
-                    samples.append(("get", page.seconds, get_ok))
-                    statuses[f"GET {page.status}"] += 1
-                if get_ok:
-                    form = _resident_form(page.body, token, rng, serial)
-                    answer = client.post_form(FORM_PATH, form)
-                    post_ok = answer.status == 302 and answer.location.endswith(CONFIRMATION_PATH)
-                    sent += 1
-                    posts_ok_all += post_ok
-                    if measuring:
-                        samples.append(("post", answer.seconds, post_ok))
-                        statuses[f"POST {answer.status}"] += 1
-            else:
-                page = client.get(FORM_PATH)
-                sent += 1
-                if measuring:
-                    ok = page.status == 200 and 'name="csrfmiddlewaretoken"' in page.body
-                    samples.append(("get", page.seconds, ok))
-                    statuses[f"GET {page.status}"] += 1
-        except OSError as exc:  # refused, reset, timed out: an error, then a new connection
-            sent += 1
-            client.close()
-            if measuring:
-                samples.append(("error", 0.0, False))
-                exceptions[type(exc).__name__] += 1
-        if measuring:
-            last_end = time.monotonic()
+    while len(rows) < phase.max_requests_per_client and time.monotonic() < stop_at:
+        if not phase.journey:
+            rows += [_row(sample) for sample in _get_only(client)]
+            continue
+        if shared is not None and not shared.claim(phase.journeys_total):
+            break
+        serial = f"{index}-{len(rows)}-{uuid.uuid4().hex[:12]}"
+        client.reset_identity({"X-Bench-Client": f"resident-{serial}"})
+        journey = walk(client, rng, serial)
+        rows += [_row(sample) for sample in journey.samples]
+        if shared is not None and journey.completed:
+            with shared.completed.get_lock():
+                shared.completed.value += 1
     client.close()
-    queue.put(
-        {
-            "index": index,
-            "samples": samples,
-            "statuses": dict(statuses),
-            "exceptions": dict(exceptions),
-            "reconnects": client.reconnects,
-            "posts_ok_all": posts_ok_all,
-            "measured_until": last_end,
-            "measure_from": measure_from,
-        }
-    )
+    queue.put({"index": index, "rows": rows, "reconnects": client.reconnects})
 
 
-def run_form_phase(phase: FormPhase) -> dict[str, Any]:
-    """Run ``phase`` with one process per client; return per-kind summaries."""
+def _row(sample: Sample) -> Row:
+    return (sample.kind, sample.step, sample.started, sample.seconds, sample.ok, sample.status)
+
+
+def run_form_phase(
+    phase: FormPhase, monitor: Callable[[int], None] | None = None
+) -> dict[str, Any]:
+    """Run ``phase`` with one process per client; return per-kind summaries.
+
+    ``monitor``, if given, is called about four times a second with the number of
+    journeys completed so far (counted only when ``phase.journeys_total`` is set).
+    """
     ctx = multiprocessing.get_context("fork")
     queue = ctx.Queue()
+    shared = _Shared(ctx.Value("i", 0), ctx.Value("i", 0)) if phase.journeys_total else None
     start_at = time.monotonic() + 0.5
     workers = [
-        ctx.Process(target=_form_worker, args=(phase, i, start_at, queue), daemon=True)
+        ctx.Process(target=_form_worker, args=(phase, i, start_at, queue, shared), daemon=True)
         for i in range(phase.clients)
     ]
     deadline = start_at + phase.warmup_seconds + phase.seconds + 60
-    reports = []
+    reports: list[dict[str, Any]] = []
     try:
         for worker in workers:
             worker.start()
-        for _ in workers:
-            reports.append(queue.get(timeout=max(1.0, deadline - time.monotonic())))
+        while len(reports) < len(workers):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{phase.name}: clients did not finish in time")
+            with contextlib.suppress(queue_module.Empty):
+                reports.append(queue.get(timeout=0.25))
+            if monitor is not None and shared is not None:
+                monitor(int(shared.completed.value))
     finally:
         for worker in workers:
             if worker.pid is not None:
@@ -145,42 +133,65 @@ def run_form_phase(phase: FormPhase) -> dict[str, Any]:
             if worker.is_alive():
                 worker.terminate()
                 worker.join(timeout=5)
+    measure_from = start_at + phase.warmup_seconds
+    result = summarise_phase(phase, reports, measure_from, measure_from + phase.seconds)
+    result["reconnects"] = sum(int(r["reconnects"]) for r in reports)
+    return result
 
-    measure_from = min(float(r["measure_from"]) for r in reports)
-    wall = max(float(r["measured_until"]) for r in reports) - measure_from
-    by_kind: dict[str, list[float]] = {"get": [], "post": []}
-    errors: Counter[str] = Counter()
-    statuses: Counter[str] = Counter()
-    exceptions: Counter[str] = Counter()
-    for report in reports:
-        statuses.update(report["statuses"])
-        exceptions.update(report["exceptions"])
-        for kind, seconds, ok in report["samples"]:
-            if kind in by_kind:
-                by_kind[kind].append(seconds)
-            if not ok:
-                errors[kind] += 1
+
+def summarise_phase(
+    phase: FormPhase, reports: list[dict[str, Any]], measure_from: float, stop_at: float
+) -> dict[str, Any]:
+    """Summarise the requests started in [measure_from, stop_at) by kind and by step.
+
+    Figures with ``_all`` in their name count the warm-up too, for the checks that
+    compare with the database (cases and access events written).
+    """
+    rows: list[Row] = [row for report in reports for row in report["rows"]]
+    measured = [row for row in rows if measure_from <= row[2] < stop_at]
+    ends = [started + seconds for _kind, _step, started, seconds, _ok, _status in measured]
+    wall = (max(ends) - measure_from) if ends else 0.0
+    kinds = [kind for kind in (*KINDS, "get") if any(row[0] == kind for row in rows)]
+    by_kind = {kind: [row for row in measured if row[0] == kind] for kind in kinds}
+    errors = Counter(row[0] for row in measured if not row[4])
     result: dict[str, Any] = {
         "name": phase.name,
         "clients": phase.clients,
         "journey": phase.journey,
         "wall_seconds": wall,
-        "statuses": dict(statuses),
-        "exceptions": dict(exceptions),
-        "reconnects": sum(int(r["reconnects"]) for r in reports),
-        "posts_ok_all": sum(int(r["posts_ok_all"]) for r in reports),
+        "statuses": dict(Counter(row[5] for row in measured if row[0] != "error")),
+        "exceptions": dict(Counter(row[5] for row in measured if row[0] == "error")),
+        "kinds": {
+            kind: {**summarise([row[3] for row in chosen], wall), "errors": errors[kind]}
+            for kind, chosen in by_kind.items()
+        },
+        "total": {
+            "count": len(measured),
+            "requests_per_second": len(measured) / wall if wall else 0.0,
+            "errors": sum(errors.values()),
+            "errors_all": sum(1 for row in rows if not row[4]),
+        },
     }
-    total = 0
-    for kind, values in by_kind.items():
-        if values or kind == "get":
-            result[kind] = {**summarise(values, wall), "errors": errors[kind]}
-            total += len(values)
-    result["total"] = {
-        "count": total + errors["error"],
-        "requests_per_second": total / wall if wall else 0.0,
-        "errors": sum(errors.values()),
-    }
+    if phase.journey:
+        result["steps"] = _by_step(measured)
+        sends = [row for row in rows if row[0] == "send_post"]
+        completed = sum(1 for row in by_kind.get("send_post", []) if row[4])
+        result["journeys"] = {
+            "completed": completed,
+            "per_second": completed / wall if wall else 0.0,
+            "sends_ok_all": sum(1 for row in sends if row[4]),
+            "sends_throttled_all": sum(1 for row in sends if row[5] == "POST 429"),
+        }
     return result
+
+
+def _by_step(measured: list[Row]) -> dict[str, dict[str, float]]:
+    """Latency per step page and per step answer, e.g. ``step_post safety``."""
+    grouped: dict[str, list[float]] = {}
+    for kind, step, _started, seconds, _ok, _status in measured:
+        if kind in ("step_get", "step_post"):
+            grouped.setdefault(f"{kind} {step}", []).append(seconds)
+    return {name: summarise(values) for name, values in grouped.items()}
 
 
 def run_staff_sequence(
@@ -238,26 +249,26 @@ def run_staff_sequence(
 
 
 def throttle_probe(*, host: str, port: int, limit: int) -> dict[str, Any]:
-    """Send ``limit + 1`` valid requests as one client: the last should be throttled (429).
+    """Complete ``limit + 1`` journeys as one client: the last send should answer 429.
 
-    Shows that the per-client throttle was on while the form was measured with a
-    fresh identity per resident.
+    Shows that the per-client throttle on /request/send/ was on while the form was
+    measured with a fresh identity per resident. A successful send deletes the
+    draft, so every attempt is a whole journey.
     """
     client = Client(host, port)
     client.reset_identity({"X-Bench-Client": f"throttle-probe-{uuid.uuid4().hex}"})
     rng = random.Random(0)
-    statuses = []
+    statuses, steps_failed = [], 0
     for attempt in range(limit + 1):
-        try:
-            page = client.get(FORM_PATH)
-            form = _resident_form(page.body, csrf_token(page), rng, f"probe-{attempt}")
-            statuses.append(client.post_form(FORM_PATH, form).status)
-        except OSError:
-            client.close()
-            statuses.append(0)
+        journey = walk(client, rng, f"probe-{attempt}")
+        statuses.append(journey.send_status)
+        steps_failed += sum(1 for s in journey.samples if not s.ok and s.kind != "send_post")
     client.close()
     return {
         "limit": limit,
         "statuses": statuses,
-        "throttled_after_limit": statuses[:limit] == [302] * limit and statuses[limit] == 429,
+        "steps_failed": steps_failed,
+        "throttled_after_limit": (
+            steps_failed == 0 and statuses[:limit] == [200] * limit and statuses[limit] == 429
+        ),
     }

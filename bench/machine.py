@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import platform
+import subprocess
 from importlib import metadata
 from pathlib import Path
 
 from bench import db
+from bench.config import ROOT
+
+# The benchmark's own files: changing them does not change what is measured.
+_NOT_APP = [":(exclude)bench", ":(exclude)docs"]
 
 
 def _first(path: str, prefix: str) -> str:
@@ -52,5 +58,28 @@ def versions() -> dict[str, str]:
         "redis-py": metadata.version("redis"),
         "cryptography": metadata.version("cryptography"),
         "postgresql": db.server_version(),
+        "postgresql_settings": db.server_settings(),
         "redis": db.redis_version(),
+    }
+
+
+def _git(*args: str) -> str:
+    done = subprocess.run(
+        ["git", *args], cwd=ROOT, capture_output=True, text=True, check=False, timeout=60
+    )
+    return done.stdout if done.returncode == 0 else ""
+
+
+def code_state() -> dict[str, object]:
+    """Return the commit measured and a digest of uncommitted changes outside bench/ and docs/.
+
+    Taken at the start and at the end of a run: if they differ, the application
+    changed while it was being measured.
+    """
+    changed = _git("status", "--porcelain", "--", ".", *_NOT_APP).splitlines()
+    diff = _git("diff", "HEAD", "--", ".", *_NOT_APP)
+    return {
+        "commit": _git("rev-parse", "HEAD").strip() or "unknown",
+        "uncommitted_files": len(changed),
+        "digest": hashlib.sha256("\n".join([diff, *changed]).encode()).hexdigest()[:16],
     }

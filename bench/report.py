@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from bench.journey import REQUESTS_PER_JOURNEY, STEPS
+
 Results = dict[str, Any]
 
 LIST, DETAIL = "GET /cases/", "GET /cases/<reference>/"
@@ -23,21 +25,86 @@ def _label(size: int) -> str:
     return f"{size // 1000}k"
 
 
-def _size_checks(entry: Results, targets: Results) -> list[dict[str, Any]]:
-    label, checks = _label(entry["size"]), []
-    rate = targets["form_requests_per_second"]
+def _form_phases(entry: Results) -> list[Results]:
+    """Every phase that loaded the public form at this size, the soak included."""
+    return [*entry["form"].values(), *([entry["soak"]] if "soak" in entry else [])]
+
+
+def _rate_checks(entry: Results, rate: float) -> list[dict[str, Any]]:
+    label = _label(entry["size"])
     form_get, journey = entry["form"]["form_get"], entry["form"]["form_journey"]
-    for name, phase in (("GET /request/", form_get), ("GET + POST /request/ journeys", journey)):
+    checks = []
+    for name, phase in (
+        ("GET /request/ alone", form_get),
+        ("whole journeys (all steps, check, send)", journey),
+    ):
         measured = phase["total"]["requests_per_second"]
+        extra = f" ({phase['journeys']['per_second']:.1f} journeys/s)" if phase["journey"] else ""
         checks.append(
             _check(
                 f"{label}: {name}, {phase['clients']} clients",
-                f"{measured:.0f} req/s",
+                f"{measured:.0f} req/s{extra}",
                 f">= {rate:.0f} req/s",
                 measured >= rate,
                 "target",
             )
         )
+    return checks
+
+
+def _soak_check(entry: Results, targets: Results) -> dict[str, Any]:
+    soak = entry["soak"]
+    growth = rss_growth(soak, targets)
+    done = soak["journeys"]["sends_ok_all"]
+    measured = "; ".join(
+        f"worker {n}: {_mib(w['from_kib'])} → {_mib(w['to_kib'])} MiB"
+        for n, w in enumerate(growth["workers"], start=1)
+    )
+    fraction, mib = targets["soak_rss_growth_fraction"], targets["soak_rss_growth_kib"] / 1024
+    return _check(
+        f"{_label(entry['size'])}: worker RSS flat over a soak of {done:,} journeys",
+        measured or growth.get("reason", "no samples"),
+        f"end <= after {growth.get('baseline_journeys', 0):,} journeys "
+        f"+ {fraction:.0%} or {mib:.0f} MiB",
+        growth["passed"],
+        "target",
+    )
+
+
+def _write_checks(entry: Results) -> list[dict[str, Any]]:
+    """Access events and cases written must match what the clients were answered."""
+    label, staff, probe = _label(entry["size"]), entry["staff"], entry["throttle_probe"]
+    phases = _form_phases(entry)
+    sends = sum(phase["journeys"]["sends_ok_all"] for phase in phases if phase["journey"])
+    probe_sends = sum(status == 200 for status in probe["statuses"])
+    probe_refused = sum(status == 429 for status in probe["statuses"])
+    written = staff["access_events_written"] + probe["access_events_written"]
+    written += sum(phase["access_events_written"] for phase in phases)
+    expected = sum(staff["requests_made"].values()) + sends + probe_sends + probe_refused
+    get_only = entry["form"]["form_get"]["access_events_written"]
+    created = probe["cases_created"] + sum(phase["cases_created"] for phase in phases)
+    return [
+        _check(
+            f"{label}: access events (one per staff page and per send, refused too; "
+            "none for step pages)",
+            f"{written:,}",
+            f"= {expected:,}",
+            written == expected and get_only == 0,
+            "sanity",
+        ),
+        _check(
+            f"{label}: cases created (one per successful send)",
+            f"{created:,}",
+            f"= {sends + probe_sends:,}",
+            created == sends + probe_sends,
+            "sanity",
+        ),
+    ]
+
+
+def _size_checks(entry: Results, targets: Results) -> list[dict[str, Any]]:
+    label = _label(entry["size"])
+    checks = _rate_checks(entry, targets["form_requests_per_second"])
     staff = entry["staff"]
     for kind, page, target in (
         ("list", LIST, targets["list_p50_ms"]),
@@ -64,28 +131,19 @@ def _size_checks(entry: Results, targets: Results) -> list[dict[str, Any]]:
             "target",
         )
     )
-    errors = form_get["total"]["errors"] + journey["total"]["errors"]
+    if "soak" in entry:
+        checks.append(_soak_check(entry, targets))
+    errors = sum(phase["total"]["errors_all"] for phase in _form_phases(entry))
     errors += sum(staff[kind]["errors"] for kind in ("list", "detail", "list_200"))
     errors += sum(page["status"] != 200 for page in pages)
     checks.append(_check(f"{label}: unexpected answers", str(errors), "0", errors == 0, "sanity"))
-    made = sum(staff["requests_made"].values())
-    written = staff["access_events_written"] + journey["access_events_written"]
-    expected = made + journey["posts_ok_all"] + form_get["access_events_written"]
-    checks.append(
-        _check(
-            f"{label}: access events written (one per staff page, one per request sent)",
-            f"{written:,}",
-            f"= {expected:,}",
-            written == expected and form_get["access_events_written"] == 0,
-            "sanity",
-        )
-    )
+    checks += _write_checks(entry)
     probe = entry["throttle_probe"]
     checks.append(
         _check(
-            f"{label}: throttle on (one client, {probe['limit'] + 1} POSTs)",
-            f"last answer {probe['statuses'][-1]}",
-            f"{probe['limit']} x 302, then 429",
+            f"{label}: throttle on (one client, {probe['limit'] + 1} whole journeys)",
+            f"last send {probe['statuses'][-1]}",
+            f"{probe['limit']} x 200, then 429",
             probe["throttled_after_limit"],
             "sanity",
         )
@@ -95,6 +153,35 @@ def _size_checks(entry: Results, targets: Results) -> list[dict[str, Any]]:
         _check(f"{label}: errors in gunicorn's log", str(problems), "0", not problems, "sanity")
     )
     return checks
+
+
+def rss_growth(soak: Results, targets: Results) -> Results:
+    """Compare each worker's RSS after the soak with its RSS after the first sample's journeys.
+
+    Flat: no worker grew by more than the larger of the allowed fraction and the
+    allowed KiB. The first sample after the start is the baseline, since first-use
+    costs (imports, caches, connections) are paid by then. A replaced worker fails.
+    """
+    samples = soak["rss_samples"]
+    if len(samples) < 3:
+        return {"passed": False, "workers": [], "reason": "too few journeys for a baseline"}
+    baseline, final = samples[1], samples[-1]
+    before = {w["pid"]: w["vm_rss_kib"] for w in baseline["workers"]}
+    workers, passed = [], True
+    for worker in final["workers"]:
+        start = before.get(worker["pid"])
+        if start is None:
+            passed = False
+            continue
+        allowed = max(start * targets["soak_rss_growth_fraction"], targets["soak_rss_growth_kib"])
+        passed = passed and worker["vm_rss_kib"] - start <= allowed
+        workers.append({"pid": worker["pid"], "from_kib": start, "to_kib": worker["vm_rss_kib"]})
+    return {
+        "passed": passed and len(workers) == len(before),
+        "workers": workers,
+        "baseline_journeys": baseline["journeys"],
+        "final_journeys": final["journeys"],
+    }
 
 
 def evaluate(results: Results) -> list[dict[str, Any]]:
@@ -112,8 +199,11 @@ def evaluate(results: Results) -> list[dict[str, Any]]:
         )
     ]
     by_size = {entry["size"]: entry for entry in results["sizes"]}
+    cpus = results["machine"]["logical_cpus"]
     for entry in by_size.values():
         checks += _size_checks(entry, targets)
+        if _measured_phases(entry):
+            checks.append(_outside_check(entry, cpus, targets["outside_cpu_share_max"]))
     sizes = sorted(by_size)
     if len(sizes) >= 2:
         small, large = by_size[sizes[0]]["staff"], by_size[sizes[-1]]["staff"]
@@ -129,6 +219,18 @@ def evaluate(results: Results) -> list[dict[str, Any]]:
                     "target",
                 )
             )
+    code = results.get("code", {})
+    if code:
+        start, end = code["start"], code.get("end", {})
+        checks.append(
+            _check(
+                "Application code unchanged during the run (commit, uncommitted changes)",
+                f"{start['commit'][:10]} → {end.get('commit', '?')[:10]}",
+                "same commit and same changes",
+                start == end,
+                "sanity",
+            )
+        )
     order = {"target": 0, "sanity": 1}
     return sorted(checks, key=lambda check: order[check["kind"]])
 
@@ -137,8 +239,8 @@ def _ms(value: float) -> str:
     return f"{value:.1f}"
 
 
-def _mib(kib: int) -> str:
-    return f"{kib / 1024:.0f}"
+def _mib(kib: int, digits: int = 0) -> str:
+    return f"{kib / 1024:.{digits}f}"
 
 
 def _table(header: list[str], rows: list[list[str]]) -> str:
@@ -171,15 +273,40 @@ def _summary(results: Results) -> list[str]:
     ]
 
 
+def _code(results: Results) -> str:
+    start = results.get("code", {}).get("start")
+    if not start:
+        return "unknown"
+    extra = start["uncommitted_files"]
+    dirty = f", {extra} uncommitted file(s) outside bench/ and docs/" if extra else ""
+    return f"commit `{start['commit'][:10]}`{dirty}"
+
+
+def _autovacuum_note(versions: Results) -> str:
+    if versions.get("postgresql_settings", {}).get("autovacuum") != "off":
+        return ""
+    return (
+        "\nAutovacuum is off on this PostgreSQL server, so only the `VACUUM ANALYZE` after "
+        "each bulk load cleans tables: the dead rows that journeys leave in the draft table "
+        "(every answer rewrites the draft) pile up for the rest of the run, as they would "
+        "not with autovacuum on.\n"
+    )
+
+
 def _machine(results: Results) -> list[str]:
     machine, versions = results["machine"], results["versions"]
     rows = [
         ["CPU", f"{machine['cpu_model']}, {machine['logical_cpus']} logical CPUs"],
         ["Memory", f"{machine['memory_gib']} GiB"],
         ["OS, kernel", f"{machine['os']}, Linux {machine['kernel']}"],
+        ["Code measured", _code(results)],
         ["Python", versions["python"]],
         ["Django", versions["django"]],
         ["PostgreSQL (server)", versions["postgresql"]],
+        [
+            "PostgreSQL settings",
+            ", ".join(f"{k} {v}" for k, v in versions.get("postgresql_settings", {}).items()),
+        ],
         ["Redis (server)", versions["redis"]],
         ["gunicorn", versions["gunicorn"]],
         [
@@ -191,7 +318,10 @@ def _machine(results: Results) -> list[str]:
         "## Machine and versions\n",
         _table(["", ""], rows),
         "PostgreSQL, Redis, gunicorn and the load client all run on this machine and share "
-        "its CPUs, so the figures include the load client's own cost.\n",
+        "its CPUs, so the figures include the load client's own cost. Anything else running "
+        "meanwhile is measured (`bench/outside.py`: other processes' CPU time from `/proc`, "
+        "sampled twice a second; commits in the server's other databases) and checked.\n"
+        + _autovacuum_note(versions),
     ]
 
 
@@ -216,19 +346,28 @@ def _reproduce(results: Results) -> list[str]:
         f"after {plan['staff_warmup_requests']} unmeasured rounds; then requests the 200-row "
         f"list {plan['wide_list_requests']} times;\n"
         f"4. runs the public form with {plan['form_clients']} concurrent clients, one process "
-        "each with its own keep-alive connection: first GET `/request/` only, then resident "
-        "journeys (GET `/request/`, take the `csrftoken` cookie and the hidden "
-        "`csrfmiddlewaretoken`, POST a valid request, expect 302 to `/request/confirmation/`). "
-        "Every journey is a new resident: no cookies and a fresh `X-Bench-Client` identity, "
-        "which bench mode trusts the way a trusted proxy's header would be, so the per-client "
-        f"throttle (`{settings['MEDIATION_REQUEST_FORM_RATE']}`) stays on without being hit. "
-        f"Each phase runs {plan['form_warmup_seconds']:.0f} s unmeasured, then "
+        "each with its own keep-alive connection: first GET `/request/` only, then whole "
+        "resident journeys as a browser without JavaScript makes them: for each of the 8 "
+        "questions GET the page (its hidden `csrfmiddlewaretoken`, the `csrftoken` cookie), "
+        "POST a valid answer and expect a 302 to the next question (the answers so far are "
+        "kept in the encrypted draft, whose key is in the `draft` cookie); then GET "
+        "`/request/check/` and POST `/request/send/`, expecting 200 with the case reference "
+        "and the status code. Every journey is a new resident: no cookies and a fresh "
+        "`X-Bench-Client` identity, which bench mode trusts the way a trusted proxy's header "
+        "would be, so the per-client send throttle "
+        f"(`{settings['MEDIATION_REQUEST_FORM_RATE']}`) stays on without being hit. Each "
+        f"phase runs {plan['form_warmup_seconds']:.0f} s unmeasured, then "
         f"{plan['form_seconds']:.0f} s measured (at most "
         f"{plan['form_max_requests_per_client']:,} requests per client). Then one client "
-        "identity sends one POST more than the throttle allows, and the last must be "
-        "answered 429;\n"
+        "identity completes one journey more than the throttle allows: every send but the "
+        "last must answer 200, the last 429;\n"
         "5. reads peak memory (VmHWM in `/proc/<pid>/status`) of the master and each worker "
-        "after start, after the staff run and after the form load, then stops gunicorn.\n"
+        "after start, after the staff run and after the form load;\n"
+        f"6. at {plan['soak_size']:,} cases only, soaks the form: "
+        f"{plan['soak_journeys']:,} whole journeys (`BENCH_SOAK_JOURNEYS`) with "
+        f"{plan['form_clients']} clients, stopped after {plan['soak_max_seconds'] / 60:.0f} "
+        "minutes at most (`BENCH_SOAK_MAX_SECONDS`), reading each worker's VmRSS every "
+        f"{plan['soak_sample_every']:,} completed journeys; then stops gunicorn.\n"
     )
     return [
         "## How to reproduce\n",
@@ -247,8 +386,10 @@ def _reproduce(results: Results) -> list[str]:
         steps,
         "Latency is timed by the client from sending a request to reading the last byte of "
         "the answer; percentiles are nearest-rank. Requests per second are the requests "
-        "measured divided by the measured window. Any answer other than the expected one "
-        "(200, or a 302 to the confirmation page for a POST) counts as an error. The database "
+        "measured divided by the measured window; journeys per second are the sends answered "
+        "200 in that window divided by it. Any answer other than the expected one (200 for a "
+        "GET and for the send, a 302 to the next question for an answer) counts as an error "
+        "and ends that journey. The database "
         "is left in place after the run for inspection.\n",
     ]
 
@@ -277,10 +418,11 @@ def _settings(results: Results) -> list[str]:
         "concurrent clients a thread. The GIL still holds each worker to one core of Python, "
         "so more threads only add queueing. On this 2-core machine the difference is small: "
         "a comparison at 10,000 cases (`BENCH_WORKER_CLASS=sync BENCH_SIZES=10000 make "
-        "bench`) gave sync 482 req/s for GET `/request/` and 337 req/s for journeys, against "
-        "530 and 346 for gthread with 4 threads and 467 and 343 with 8 threads, within the "
-        "run-to-run spread; gthread was kept for keep-alive and for tolerance of slow "
-        "clients and database waits.\n",
+        "bench`), made with the earlier single-page form, gave sync 482 req/s for GET "
+        "`/request/` and 337 req/s for its GET + POST journeys, against 530 and 346 for "
+        "gthread with 4 threads and 467 and 343 with 8 threads, within the run-to-run "
+        "spread; gthread was kept for keep-alive and for tolerance of slow clients and "
+        "database waits.\n",
     ]
 
 
@@ -308,43 +450,200 @@ def _seeding(results: Results) -> list[str]:
     ]
 
 
+FORM_ROWS = (
+    ("step_get", "step page GETs (8 per journey)"),
+    ("step_post", "step answer POSTs (8 per journey, 302)"),
+    ("check_get", "GET /request/check/"),
+    ("send_post", "POST /request/send/ (200, confirmation)"),
+)
+
+
+def _latency_row(label: str, name: str, part: Results) -> list[str]:
+    return (
+        [label, name, f"{part['count']:,}", f"{part['requests_per_second']:.0f}"]
+        + [_ms(part[key]) for key in ("p50_ms", "p95_ms", "p99_ms")]
+        + [str(part["errors"])]
+    )
+
+
+def _form_rows(label: str, get_only: Results, journey: Results) -> list[list[str]]:
+    rows = [_latency_row(label, "GET /request/ alone", get_only["kinds"]["get"])]
+    rows += [
+        _latency_row(label, name, journey["kinds"][kind])
+        for kind, name in FORM_ROWS
+        if kind in journey["kinds"]
+    ]
+    total, done = journey["total"], journey["journeys"]
+    rows.append(
+        [
+            *(label, "**all journey requests**", f"{total['count']:,}"),
+            *(f"**{total['requests_per_second']:.0f}**", "", "", "", str(total["errors"])),
+        ]
+    )
+    rows.append(
+        [
+            *(label, "**complete journeys** (per second)", f"{done['completed']:,}"),
+            *(f"**{done['per_second']:.1f}**", "", "", "", ""),
+        ]
+    )
+    return rows
+
+
+def _measured_phases(entry: Results) -> dict[str, Results]:
+    """Every phase at this size that recorded the load from outside the benchmark, by name."""
+    phases = {
+        "staff pages": entry["staff"],
+        **entry["form"],
+        "throttle probe": entry["throttle_probe"],
+    }
+    if "soak" in entry:
+        phases["soak"] = entry["soak"]
+    return {name: phase for name, phase in phases.items() if "outside_cpu_seconds" in phase}
+
+
+def _outside_share(phases: list[Results], cpus: int) -> float:
+    wall = sum(phase["outside_wall_seconds"] for phase in phases)
+    cpu = sum(phase["outside_cpu_seconds"] for phase in phases)
+    return cpu / (wall * cpus) if wall and cpus else 0.0
+
+
+def _outside_load(entry: Results, cpus: int, limit: float) -> str:
+    """Say how much other processes and databases used while the form was measured."""
+    phases = [phase for phase in entry["form"].values() if "outside_cpu_seconds" in phase]
+    if not phases:
+        return ""
+    share = _outside_share(phases, cpus)
+    commits = sum(phase.get("other_database_commits", 0) for phase in phases)
+    text = (
+        f"Meanwhile, processes outside the benchmark used {share:.1%} of the CPUs and other "
+        f"databases on the server committed {commits:,} transactions"
+    )
+    return f"**{text}: these figures may be low.**" if share >= limit or commits else text + "."
+
+
+def _outside_check(entry: Results, cpus: int, limit: float) -> dict[str, Any]:
+    """The phase with the most outside load must have had less than ``limit`` of the CPUs."""
+    phases = _measured_phases(entry)
+    shares = {name: _outside_share([phase], cpus) for name, phase in phases.items()}
+    worst = max(shares, key=lambda name: shares[name])
+    commits = sum(phase.get("other_database_commits", 0) for phase in phases.values())
+    return _check(
+        f"{_label(entry['size'])}: CPU used outside the benchmark, worst phase",
+        f"{shares[worst]:.1%} of {cpus} CPUs ({worst}); {commits:,} commits in other databases",
+        f"< {limit:.0%}",
+        shares[worst] < limit,
+        "sanity",
+    )
+
+
+def _time_shares(phase: Results) -> str:
+    """Each kind's share of the summed latency of a journey phase (count x mean)."""
+    spent = {kind: part["count"] * part["mean_ms"] for kind, part in phase["kinds"].items()}
+    total = sum(spent.values()) or 1.0
+    names = dict(FORM_ROWS)
+    return ", ".join(
+        f"{names[kind].split(' (')[0]} {spent[kind] / total:.0%}"
+        for kind, _ in FORM_ROWS
+        if kind in spent
+    )
+
+
+def _step_table(results: Results) -> str:
+    """p50 / p95 of each step's page and answer, per size."""
+    sizes = results["sizes"]
+    header = ["Step"]
+    for entry in sizes:
+        label = _label(entry["size"])
+        header += [f"{label} page GET p50 / p95 ms", f"{label} answer POST p50 / p95 ms"]
+    rows = []
+    for step in STEPS:
+        cells = [f"`{step}`"]
+        for entry in sizes:
+            steps = entry["form"]["form_journey"].get("steps", {})
+            for kind in ("step_get", "step_post"):
+                part = steps.get(f"{kind} {step}")
+                cells.append(f"{_ms(part['p50_ms'])} / {_ms(part['p95_ms'])}" if part else "–")
+        rows.append(cells)
+    return _table(header, rows)
+
+
 def _form(results: Results) -> list[str]:
     rows = []
     for entry in results["sizes"]:
-        label = _label(entry["size"])
-        get_only, journey = entry["form"]["form_get"], entry["form"]["form_journey"]
-        for name, part in (
-            ("GET /request/ (GET only)", get_only["get"]),
-            ("GET /request/ (in journeys)", journey["get"]),
-            ("POST /request/ (in journeys)", journey["post"]),
-        ):
-            rows.append(
-                [label, name, f"{part['count']:,}", f"{part['requests_per_second']:.0f}"]
-                + [_ms(part[key]) for key in ("p50_ms", "p95_ms", "p99_ms")]
-                + [str(part["errors"])]
-            )
-        total = journey["total"]
-        rows.append(
-            [
-                *(label, "**journeys: GET + POST**", f"{total['count']:,}"),
-                *(f"**{total['requests_per_second']:.0f}**", "", "", "", str(total["errors"])),
-            ]
-        )
-    notes = []
+        form = entry["form"]
+        rows += _form_rows(_label(entry["size"]), form["form_get"], form["form_journey"])
+    notes, cpus = [], results["machine"]["logical_cpus"]
     for entry in results["sizes"]:
         journey = entry["form"]["form_journey"]
         notes.append(
-            f"- {_label(entry['size'])}: answers {_statuses(entry)}; the journeys created "
-            f"{journey['cases_created']:,} cases and wrote {journey['access_events_written']:,} "
-            "access events (warm-up included); the GET-only phase wrote "
-            f"{entry['form']['form_get']['access_events_written']}.\n"
+            f"- {_label(entry['size'])}: answers {_statuses(entry)}. Share of the time "
+            f"the clients waited during journeys: {_time_shares(journey)}. The journey phase "
+            f"(warm-up included) completed {journey['journeys']['sends_ok_all']:,} journeys, "
+            f"created {journey['cases_created']:,} cases and wrote "
+            f"{journey['access_events_written']:,} access events; the GET-only phase wrote "
+            f"{entry['form']['form_get']['access_events_written']}. "
+            + _outside_load(entry, cpus, results["targets"]["outside_cpu_share_max"])
+            + "\n"
         )
     header = ["Cases", "Request", "Count", "Req/s", "p50 ms", "p95 ms", "p99 ms", "Errors"]
     return [
         "## Public request form, 8 concurrent clients\n",
+        "A journey is one new resident answering all 8 questions (GET the page, POST the "
+        f"answer, follow the 302), then the check page and the send: {REQUESTS_PER_JOURNEY} "
+        "requests. Req/s of a kind is its share of the journey phase's throughput. Every "
+        "answer saves the encrypted draft and commits, and the send commits twice (the case, "
+        "then deleting the draft): 10 WAL flushes per journey, so journeys slow down whenever "
+        "something else on the machine flushes to disk too.\n",
         _table(header, rows),
         "".join(notes),
+        "### Per question\n",
+        _step_table(results),
     ]
+
+
+def _soak(results: Results) -> list[str]:
+    soaked = [entry for entry in results["sizes"] if "soak" in entry]
+    if not soaked:
+        return []
+    plan, out = results["plan"], ["## Memory over many journeys (soak)\n"]
+    for entry in soaked:
+        soak = entry["soak"]
+        done = soak["journeys"]["sends_ok_all"]
+        workers = len(soak["rss_samples"][0]["workers"])
+        rows = [
+            [f"{sample['journeys']:,}", f"{sample['seconds']:.0f}"]
+            + [_mib(w["vm_rss_kib"], 1) for w in sample["workers"]]
+            for sample in soak["rss_samples"]
+        ]
+        header = [
+            "Journeys done",
+            "Seconds",
+            *(f"worker {n} RSS MiB" for n in range(1, workers + 1)),
+        ]
+        kinds = ", ".join(
+            f"{name.split(' (')[0]} p50 {_ms(soak['kinds'][kind]['p50_ms'])} ms"
+            for kind, name in FORM_ROWS
+            if kind in soak["kinds"]
+        )
+        stopped = (
+            "all asked for"
+            if done >= soak["journeys_asked"]
+            else f"stopped by the {plan['soak_max_seconds'] / 60:.0f}-minute limit"
+        )
+        out += [
+            f"At {entry['size']:,} cases, after the timed phases: {done:,} complete journeys "
+            f"of {soak['journeys_asked']:,} asked ({stopped}) with {plan['form_clients']} "
+            f"clients in {soak['wall_seconds']:.0f} s: "
+            f"{soak['total']['requests_per_second']:.0f} req/s, "
+            f"{soak['journeys']['per_second']:.1f} journeys/s, "
+            f"{soak['total']['errors_all']} unexpected answers; {kinds}. The soak took "
+            f"{soak['wall_seconds'] / 60:.1f} of this run's {results['runtime_seconds'] / 60:.1f} "
+            "minutes: the default of 10,000 journeys keeps `make bench` well under 25 minutes "
+            "on this machine, and the time limit bounds it on a slower one. VmRSS of each "
+            f"worker at the start and about every {plan['soak_sample_every']:,} journeys:\n",
+            _table(header, rows),
+        ]
+    return out
 
 
 def _staff(results: Results) -> list[str]:
@@ -373,6 +672,25 @@ def _staff(results: Results) -> list[str]:
     ]
 
 
+def _repeated_queries(results: Results) -> str:
+    """Name the tables of queries sent more than once within one page's request, if any."""
+    repeated: set[str] = set()
+    for entry in results["sizes"]:
+        for page in entry["queries"]["list"] + entry["queries"]["detail"]:
+            sql = [query for query in page["sql"] if query.startswith("SELECT")]
+            for query in {query for query in sql if sql.count(query) > 1}:
+                table = (
+                    query.split(" FROM ", 1)[1].split()[0].strip('"') if " FROM " in query else "?"
+                )
+                repeated.add(f"`{table}`")
+    if not repeated:
+        return "No page sends the same query twice.\n"
+    return (
+        f"Sent twice within one request: the SELECT from {', '.join(sorted(repeated))} "
+        "(see the SQL in `bench/out/results.json`).\n"
+    )
+
+
 def _queries(results: Results) -> list[str]:
     plan = results["plan"]
     rows = []
@@ -388,8 +706,9 @@ def _queries(results: Results) -> list[str]:
         "A list page: the session, the user, the user's roles, the access event INSERT, the "
         "page of cases with their community, the active assignments of those cases with "
         "their mediators. A case page: session, user, roles, the case with its data key and "
-        "community, its parties, the access event INSERT, its assignments. The count does not "
-        "depend on the page size or the number of cases.\n",
+        "community, its parties, the access event INSERT, its assignments, the statements "
+        "added to it later. The count does not depend on the page size or the number of "
+        "cases. " + _repeated_queries(results),
     ]
 
 
@@ -446,40 +765,46 @@ def _breakdown(results: Results) -> list[str]:
     return out
 
 
+MEMORY_STAGES = (
+    ("started", "after start"),
+    ("after_staff", "after staff run"),
+    ("after_form", "after form load"),
+    ("after_soak", "after soak"),
+)
+
+
 def _memory(results: Results) -> list[str]:
+    stages = [
+        (key, name)
+        for key, name in MEMORY_STAGES
+        if any(key in entry["memory"] for entry in results["sizes"])
+    ]
     rows = []
     for entry in results["sizes"]:
         memory = entry["memory"]
-        final = memory["after_form"]
-        master = final["master"]["vm_hwm_kib"]
+        last = [key for key, _ in stages if key in memory][-1]
+        final = memory[last]
         for number, worker in enumerate(final["workers"], start=1):
             peaks = []
-            for stage in ("started", "after_staff", "after_form"):
-                match = [w for w in memory[stage]["workers"] if w["pid"] == worker["pid"]]
+            for stage, _ in stages:
+                match = [
+                    w for w in memory.get(stage, {}).get("workers", []) if w["pid"] == worker["pid"]
+                ]
                 peaks.append(_mib(match[0]["vm_hwm_kib"]) if match else "–")
             rows.append(
-                [
-                    _label(entry["size"]),
-                    f"worker {number}",
-                    *peaks,
-                    _mib(worker["vm_rss_kib"]),
-                ]
+                [_label(entry["size"]), f"worker {number}", *peaks, _mib(worker["vm_rss_kib"])]
             )
-        rows.append([_label(entry["size"]), "master", "", "", _mib(master), ""])
-    replaced = [e for e in results["sizes"] if e["memory"]["after_form"]["workers_replaced"]]
+        master = [_mib(final["master"]["vm_hwm_kib"]) if key == last else "" for key, _ in stages]
+        rows.append([_label(entry["size"]), "master", *master, ""])
+    replaced = [
+        entry
+        for entry in results["sizes"]
+        if any(entry["memory"].get(key, {}).get("workers_replaced") for key, _ in stages)
+    ]
+    header = ["Cases", "Process", *(f"VmHWM {name}" for _, name in stages), "VmRSS at the end"]
     return [
         "## Memory (MiB)\n",
-        _table(
-            [
-                "Cases",
-                "Process",
-                "VmHWM after start",
-                "VmHWM after staff run",
-                "VmHWM after form load",
-                "VmRSS at the end",
-            ],
-            rows,
-        ),
+        _table(header, rows),
         "gunicorn is restarted for each size, so each size has its own peaks. VmHWM counts "
         "pages shared with the master too. The staff run includes one sign-in: Django's "
         "Argon2 hasher uses 100 MiB of memory per password check (memory_cost=102400 KiB), "
@@ -492,7 +817,7 @@ def _memory(results: Results) -> list[str]:
 
 def _statuses(entry: Results) -> str:
     counts: dict[str, int] = {}
-    for phase in entry["form"].values():
+    for phase in entry["form"].values():  # the measured windows of the timed phases
         for status, number in {**phase["statuses"], **phase["exceptions"]}.items():
             counts[status] = counts.get(status, 0) + number
     return ", ".join(f"{status}: {number:,}" for status, number in sorted(counts.items()))
@@ -507,6 +832,7 @@ def render(results: Results) -> str:
         _settings,
         _seeding,
         _form,
+        _soak,
         _staff,
         _queries,
         _breakdown,

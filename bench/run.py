@@ -4,9 +4,11 @@ Steps: recreate the ``mediation_bench`` database; migrate, create the cache
 table and collect static files; create staff; then for 10,000 and for 100,000
 cases: seed (timed), measure the staff pages in-process (SQL queries, where the
 list's time goes), start gunicorn, measure the staff pages (one client,
-sequential) and the public form (concurrent clients), read the processes' peak
-memory, stop gunicorn. Writes ``bench/out/results.json`` and ``docs/benchmarks.md``
-and leaves no process behind.
+sequential) and the public form (concurrent clients: GET /request/ alone, then
+whole journeys), probe the send throttle, read the processes' peak memory; at
+100,000 cases also soak the form with many journeys and watch the workers' RSS;
+stop gunicorn. Writes ``bench/out/results.json`` and ``docs/benchmarks.md`` and
+leaves no process behind.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import secrets
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +28,7 @@ from typing import Any
 # also puts bench/ itself on the path, so no module in it may be named like a stdlib one.)
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import db, machine, report
+from bench import db, machine, outside, report
 from bench.config import (
     COMMUNITIES,
     COORDINATOR,
@@ -44,6 +47,7 @@ from bench.config import (
 from bench.load import FormPhase, run_form_phase, run_staff_sequence, throttle_probe
 from bench.seed import seed_parallel
 from bench.server import Gunicorn
+from bench.soak import run_soak
 
 STARTED = time.perf_counter()
 
@@ -79,7 +83,7 @@ def django_json(*args: str) -> dict[str, Any]:
 
 
 def form_phases(plan: Plan, port: int) -> list[FormPhase]:
-    """GET /request/ alone, then full resident journeys (GET, then POST)."""
+    """GET /request/ alone, then whole resident journeys (every step, check, send)."""
     return [
         FormPhase(
             name=name,
@@ -110,24 +114,42 @@ def measure_in_process(plan: Plan, size: int, references: list[str]) -> dict[str
 
 def measure_staff(plan: Plan, size: int, port: int, password: str, refs: list[str]) -> Any:
     progress(f"{size:,} cases: staff pages, one client, {plan.staff_requests} x (list + case)")
-    before = db.count_access_events()
-    staff = run_staff_sequence(
-        host=HOST,
-        port=port,
-        username=COORDINATOR,
-        password=password,
-        references=refs,
-        warmup=plan.staff_warmup_requests,
-        requests=plan.staff_requests,
-        wide_requests=plan.wide_list_requests,
-        max_seconds=plan.staff_max_seconds,
+    staff = counting_writes(
+        lambda: run_staff_sequence(
+            host=HOST,
+            port=port,
+            username=COORDINATOR,
+            password=password,
+            references=refs,
+            warmup=plan.staff_warmup_requests,
+            requests=plan.staff_requests,
+            wide_requests=plan.wide_list_requests,
+            max_seconds=plan.staff_max_seconds,
+        )
     )
-    staff["access_events_written"] = db.count_access_events() - before
     progress(
         f"{size:,} cases: list p50 {staff['list']['p50_ms']:.1f} ms, "
         f"case page p50 {staff['detail']['p50_ms']:.1f} ms"
     )
     return staff
+
+
+def counting_writes(action: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """Run ``action()``; add the access events and cases written meanwhile to its result.
+
+    Also the load from outside the benchmark that the figures shared the machine
+    with: CPU time of other processes, commits in the server's other databases.
+    """
+    events_before, cases_before = db.count_access_events(), db.count_cases()
+    others_before, started = db.other_commits(), time.monotonic()
+    with outside.OutsideLoad() as load:
+        outcome = action()
+    outcome["outside_cpu_seconds"] = load.cpu_seconds
+    outcome["outside_wall_seconds"] = time.monotonic() - started
+    outcome["access_events_written"] = db.count_access_events() - events_before
+    outcome["cases_created"] = db.count_cases() - cases_before
+    outcome["other_database_commits"] = db.other_commits() - others_before
+    return outcome
 
 
 def measure_form(plan: Plan, size: int, port: int) -> dict[str, Any]:
@@ -137,27 +159,44 @@ def measure_form(plan: Plan, size: int, port: int) -> dict[str, Any]:
             f"{size:,} cases: {phase.name}, {phase.clients} clients, "
             f"{phase.warmup_seconds:.0f} s warm-up + {phase.seconds:.0f} s"
         )
-        events_before, cases_before = db.count_access_events(), db.count_cases()
-        outcome = run_form_phase(phase)
-        outcome["access_events_written"] = db.count_access_events() - events_before
-        outcome["cases_created"] = db.count_cases() - cases_before
+        outcome = counting_writes(lambda phase=phase: run_form_phase(phase))
         forms[phase.name] = outcome
         total = outcome["total"]
+        journeys = outcome.get("journeys")
+        per_journey = f", {journeys['per_second']:.1f} journeys/s" if journeys else ""
         progress(
-            f"{size:,} cases: {phase.name}: {total['requests_per_second']:.0f} req/s, "
-            f"{total['errors']} errors"
+            f"{size:,} cases: {phase.name}: {total['requests_per_second']:.0f} req/s"
+            f"{per_journey}, {total['errors']} errors"
         )
     return forms
 
 
 def probe_throttle(size: int, port: int, rate: str) -> dict[str, Any]:
     limit = int(rate.split("/")[0])
-    probe = throttle_probe(host=HOST, port=port, limit=limit)
+    progress(f"{size:,} cases: throttle probe, one client, {limit + 1} journeys")
+    probe = counting_writes(lambda: throttle_probe(host=HOST, port=port, limit=limit))
     answers = ", then ".join(
         f"{len(list(run))} x {status}" for status, run in itertools.groupby(probe["statuses"])
     )
-    progress(f"{size:,} cases: throttle probe, one client: {answers}")
+    progress(f"{size:,} cases: throttle probe: sends answered {answers}")
     return probe
+
+
+def soak(plan: Plan, size: int, server: Gunicorn) -> dict[str, Any]:
+    progress(
+        f"{size:,} cases: memory soak, {plan.soak_journeys:,} journeys, {plan.form_clients} "
+        f"clients (at most {plan.soak_max_seconds / 60:.0f} min)"
+    )
+    outcome = counting_writes(lambda: run_soak(plan, server))
+    for sample in outcome["rss_samples"]:
+        rss = ", ".join(f"{w['vm_rss_kib'] / 1024:.1f}" for w in sample["workers"])
+        progress(f"  after {sample['journeys']:>6,} journeys: worker RSS {rss} MiB")
+    progress(
+        f"{size:,} cases: soak: {outcome['journeys']['sends_ok_all']:,} journeys in "
+        f"{outcome['wall_seconds']:.0f} s ({outcome['journeys']['per_second']:.1f}/s), "
+        f"{outcome['total']['errors']} errors"
+    )
+    return outcome
 
 
 def measure(plan: Plan, size: int, password: str) -> dict[str, Any]:
@@ -178,6 +217,9 @@ def measure(plan: Plan, size: int, password: str) -> dict[str, Any]:
         rate = result["queries"]["settings"]["MEDIATION_REQUEST_FORM_RATE"]
         result["throttle_probe"] = probe_throttle(size, server.port, rate)
         memory["after_form"] = server.memory()
+        if size == plan.soak_size and plan.soak_journeys > 0:
+            result["soak"] = soak(plan, size, server)
+            memory["after_soak"] = server.memory()
         result["memory"] = memory
     finally:
         server.stop()
@@ -198,6 +240,7 @@ def main() -> int:
         "targets": targets.as_dict(),
         "machine": machine.machine(),
         "versions": machine.versions(),
+        "code": {"start": machine.code_state()},
     }
     progress(f"Recreating database {DB_NAME}, emptying Redis database {REDIS_DB}")
     db.recreate_database()
@@ -225,6 +268,7 @@ def main() -> int:
         db.settle_after_bulk_load()
         results["sizes"].append(measure(plan, size, password))
 
+    results["code"]["end"] = machine.code_state()
     results["database_size"] = db.database_size()
     results["runtime_seconds"] = time.perf_counter() - STARTED
     results["checks"] = report.evaluate(results)
