@@ -85,20 +85,25 @@ def _throttled(request: HttpRequest) -> bool:
     return bool(by_client or by_reference)
 
 
+def _refuse_throttled(request: HttpRequest, action: Action) -> HttpResponse:
+    """Log the refused attempt and say when to try again (the same for every reference)."""
+    access_event_record_refused(
+        actor=Actor.anonymous(),
+        action=action,
+        object_type="case",
+        object_id=None,
+        purpose=Purpose.SELF_SERVICE,
+    )
+    return render(request, "intake/status_throttled.html", status=429)
+
+
 @require_http_methods(["GET", "POST"])
 def status_sign_in(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return render(request, "intake/status_sign_in.html", {"form": StatusSignInForm()})
     form = StatusSignInForm(request.POST)
     if _throttled(request):
-        access_event_record_refused(
-            actor=Actor.anonymous(),
-            action=Action.VIEW,
-            object_type="case",
-            object_id=None,
-            purpose=Purpose.SELF_SERVICE,
-        )
-        return render(request, "intake/status_throttled.html", status=429)
+        return _refuse_throttled(request, Action.VIEW)
     if not form.is_valid():
         return render(request, "intake/status_sign_in.html", {"form": form}, status=400)
     party = resident_verify(
@@ -187,14 +192,7 @@ def lost_code(request: HttpRequest) -> HttpResponse:
         return render(request, "intake/lost_code.html", {"form": LostCodeForm()})
     form = LostCodeForm(request.POST)
     if _throttled(request):
-        access_event_record_refused(
-            actor=Actor.anonymous(),
-            action=Action.UPDATE,
-            object_type="case",
-            object_id=None,
-            purpose=Purpose.SELF_SERVICE,
-        )
-        return render(request, "intake/status_throttled.html", status=429)
+        return _refuse_throttled(request, Action.UPDATE)
     if not form.is_valid():
         return render(request, "intake/lost_code.html", {"form": form}, status=400)
     # The same answer whether or not a code was sent: nothing to learn from it.
