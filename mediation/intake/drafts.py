@@ -92,9 +92,9 @@ def draft_save(draft: Draft, response: HttpResponse) -> None:
     )
 
 
-def draft_discard(request: HttpRequest, response: HttpResponse) -> None:
-    """Delete the resident's draft, if any, and its cookie."""
-    draft = draft_load(request)
+def draft_discard(request: HttpRequest, response: HttpResponse, draft: Draft | None = None) -> None:
+    """Delete the resident's draft (``draft`` if already loaded), if any, and its cookie."""
+    draft = draft or draft_load(request)
     if draft is not None:
         RequestDraft.objects.filter(pk=draft.id).delete()
     response.delete_cookie(cookie_name(), path="/", samesite="Lax")

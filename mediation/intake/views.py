@@ -190,7 +190,7 @@ def send(request: HttpRequest) -> HttpResponse:
             "contact_none": answers.contact.channel == ContactChannel.NONE,
         },
     )
-    draft_discard(request, response)
+    draft_discard(request, response, draft)
     return response
 
 
