@@ -92,28 +92,66 @@ def case_list_for_user(*, user: User) -> QuerySet[Case]:
 
 def case_for_coordinator(*, user: User, reference: str) -> Case:
     """Return the case if ``user`` coordinates its community; otherwise log and raise 404."""
+    return case_in_scope(
+        user=user, reference=reference, action=Action.UPDATE, coordinator_only=True
+    ).case
+
+
+@dataclass(frozen=True)
+class ScopedCase:
+    """A case the caller may work on, and the role they work on it in."""
+
+    case: Case
+    role: ActorRole
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.role == ActorRole.COORDINATOR
+
+
+def case_role(*, scope: StaffScope, case: Case) -> ActorRole | None:
+    """Return the role ``scope`` holds on ``case`` (coordinator first), or None."""
+    if case.community_id in scope.coordinator_of:
+        return ActorRole.COORDINATOR
+    if scope.is_mediator and _active_assignments_of(scope.user_id).filter(case=case).exists():
+        return ActorRole.MEDIATOR
+    return None
+
+
+def case_in_scope(
+    *,
+    user: User,
+    reference: str,
+    action: Action,
+    purpose: Purpose = Purpose.CASEWORK,
+    coordinator_only: bool = False,
+    for_update: bool = False,
+) -> ScopedCase:
+    """Return the case ``user`` may work on, with their role; otherwise log and raise 404.
+
+    Out of scope and not existing are the same answer. With ``for_update`` the
+    case row is locked until the caller's transaction ends.
+    """
     scope = staff_scope(user=user)
     canonical = normalise(reference)
-    case = (
-        Case.objects.select_related("community")
-        .filter(reference=canonical, community_id__in=scope.coordinator_of)
-        .first()
-        if canonical
-        else None
-    )
-    if case is None:
-        hidden = (
-            Case.objects.filter(reference=canonical).values("pk").first() if canonical else None
-        )
+    case = None
+    if canonical:
+        rows = Case.objects.select_related("community", "data_key").filter(reference=canonical)
+        case = (rows.select_for_update(of=("self",)) if for_update else rows).first()
+    role = case_role(scope=scope, case=case) if case is not None else None
+    if coordinator_only and role != ActorRole.COORDINATOR:
+        role = None
+    if case is None or role is None:
         access_event_record_refused(
             actor=Actor.staff(user.pk),
-            action=Action.UPDATE,
+            action=action,
             object_type=OBJECT_TYPE,
-            object_id=hidden["pk"] if hidden else None,
-            purpose=Purpose.CASEWORK,
+            object_id=case.pk if case is not None else None,
+            purpose=purpose,
+            community_id=case.community_id if case is not None else None,
         )
         raise CaseNotFound
-    return case
+    return ScopedCase(case=case, role=role)
 
 
 @dataclass(frozen=True)

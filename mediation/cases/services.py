@@ -15,15 +15,19 @@ from mediation.cases.models import (
     ContactChannel,
     IntakeChannel,
     Party,
+    PartyDecision,
     PartyRole,
 )
 from mediation.cases.references import new_reference
 from mediation.cases.status_codes import hash_code, new_status_code
 from mediation.privacy import fields
+from mediation.privacy.blind_index import blind_index
 from mediation.privacy.crypto import CaseCipher, data_key_new
 from mediation.privacy.models import DataKey
 
 _REFERENCE_ATTEMPTS = 5
+# The blind-index domain for people's names (conflict-of-interest checks).
+PERSON_NAME = "person-name"
 
 
 @dataclass(frozen=True)
@@ -75,7 +79,15 @@ def case_build(
         safety_flagged=safety_flagged,
     )
     fields.encrypt(case, "description", description, cipher)
-    requester = Party(id=uuid.uuid4(), case=case, role=PartyRole.REQUESTER, language=language)
+    # Asking for mediation is the requester's agreement to it (consent is recorded alongside).
+    requester = Party(
+        id=uuid.uuid4(),
+        case=case,
+        role=PartyRole.REQUESTER,
+        language=language,
+        decision=PartyDecision.AGREED,
+        decided_at=case.submitted_at,
+    )
     fields.encrypt(requester, "contact", requester_contact.to_json(), cipher)
     fields.encrypt(requester, "safety_answers", safety_answers, cipher)
     return NewCase(data_key=data_key, case=case, requester=requester)
@@ -120,6 +132,7 @@ def party_add_other(*, case: Case, identity: str, contact_json: str) -> Party:
     cipher = CaseCipher.for_data_key(case.data_key)
     party = Party(id=uuid.uuid4(), case=case, role=PartyRole.OTHER_PARTY)
     fields.encrypt(party, "identity", identity or None, cipher)
+    party.name_index = blind_index(identity, domain=PERSON_NAME)
     fields.encrypt(party, "contact", contact_json, cipher)
     party.save(force_insert=True)
     return party

@@ -215,6 +215,11 @@ INVENTORY: dict[str, dict[str, Classification]] = {
         "safety_flagged": Pseudonymous(
             "routing to safety screening; never shown to residents or in lists", _CASE_META
         ),
+        "outcome": Pseudonymous("how the case ended: workflow and statistics", _CASE_META),
+        "closed_at": Pseudonymous("workflow, retention schedule and statistics", _CASE_META),
+        "duplicate_of": Pseudonymous(
+            "linking a duplicate request, or both parties' requests, by a coordinator", _CASE_META
+        ),
         "description": Personal(
             purpose="understanding the dispute to arrange mediation",
             legal_basis=LegalBasis.CONSENT,
@@ -242,6 +247,22 @@ INVENTORY: dict[str, dict[str, Classification]] = {
             visible_to=(Audience.COORDINATOR,),
         ),
         "language": Pseudonymous("speaking to the person in their language", _CASE_META),
+        "name_index": Personal(
+            purpose="conflict-of-interest checks against mediators' declarations",
+            legal_basis=LegalBasis.PUBLIC_TASK,
+            retention=Retention.CASE,
+            subject=Subject.EACH_PARTY,
+            visible_to=(),
+            unencrypted_because=(
+                "a keyed hash (blind index) compared for equality only; never shown, "
+                "not indexed, deleted with the party"
+            ),
+        ),
+        "decision": Pseudonymous("whether the party agreed to mediation", _CASE_META),
+        "decided_at": Pseudonymous("when the party decided", _CASE_META),
+        "notified_at": Pseudonymous(
+            "when the other party was told what is held about them (GDPR Art. 14)", _CASE_META
+        ),
         "status_code_hash": NotPersonal(
             "keyed hash of a random secret; says nothing about the person"
         ),
@@ -274,6 +295,118 @@ INVENTORY: dict[str, dict[str, Classification]] = {
         "role": Pseudonymous("lead or co-mediator", _CASE_META),
         "assigned_at": Pseudonymous("workflow", _CASE_META),
         "ended_at": Pseudonymous("workflow", _CASE_META),
+    },
+    "cases.CaseEvent": {
+        "id": ID,
+        "case": NotPersonal("link to the case"),
+        "kind": Pseudonymous("the case timeline (a code)", _CASE_META),
+        "from_status": Pseudonymous("the case timeline", _CASE_META),
+        "to_status": Pseudonymous("the case timeline", _CASE_META),
+        "reason": Pseudonymous("why a case moved on (a code, never free text)", _CASE_META),
+        "actor": Pseudonymous("which staff member acted", _CASE_META),
+        "subject_id": NotPersonal("id of the session, note or record concerned"),
+        "occurred_at": Pseudonymous("the case timeline", _CASE_META),
+    },
+    "cases.SafetyScreening": {
+        "id": ID,
+        "case": NotPersonal("link to the case"),
+        "party": NotPersonal("link to the party screened"),
+        "screener": Pseudonymous("who screened (a staff member)", _CASE_META),
+        "answers": Personal(
+            purpose="deciding whether mediation is safe and in what form",
+            legal_basis=LegalBasis.CONSENT,
+            retention=Retention.CASE,
+            subject=Subject.EACH_PARTY,
+            visible_to=(Audience.COORDINATOR,),
+        ),
+        "decision": Pseudonymous(
+            "the process the screening set; never shown to residents", _CASE_META
+        ),
+        "screened_at": Pseudonymous("when the screening was done", _CASE_META),
+    },
+    "cases.Session": {
+        "id": ID,
+        "case": NotPersonal("link to the case"),
+        "starts_at": Pseudonymous("arranging the session", _CASE_META),
+        "ends_at": Pseudonymous("arranging the session", _CASE_META),
+        "format": Pseudonymous("in person, online or by phone", _CASE_META),
+        "location": Personal(
+            purpose="telling the people in the session where or how to join",
+            legal_basis=LegalBasis.CONSENT,
+            retention=Retention.CASE,
+            subject=Subject.EACH_PARTY,
+            visible_to=CASE_TEAM,
+        ),
+        "status": Pseudonymous("arranged, held or cancelled", _CASE_META),
+        "created_by": Pseudonymous("who arranged it (a staff member)", _CASE_META),
+        "created_at": Pseudonymous("workflow", _CASE_META),
+        "sequence": NotPersonal("calendar revision number"),
+    },
+    "cases.SessionMediator": {
+        "id": ID,
+        "session": NotPersonal("link to the session"),
+        "mediator": Pseudonymous("who mediates the session (a staff member)", _CASE_META),
+        "starts_at": Pseudonymous("double-booking checks and calendar feeds", _CASE_META),
+        "ends_at": Pseudonymous("double-booking checks and calendar feeds", _CASE_META),
+        "is_cancelled": Pseudonymous("double-booking checks", _CASE_META),
+    },
+    "cases.SessionAttendance": {
+        "id": ID,
+        "session": NotPersonal("link to the session"),
+        "party": NotPersonal("link to the party invited"),
+        "attendance": Pseudonymous("whether the party came", _CASE_META),
+    },
+    "cases.CalendarFeedToken": {
+        "id": ID,
+        "user": NotPersonal("the staff member whose feed it is"),
+        "token_hash": NotPersonal("keyed hash of a random secret"),
+        "created_at": NotPersonal("when the feed address was made"),
+        "revoked_at": NotPersonal("when it stopped working"),
+    },
+    "cases.Note": {
+        "id": ID,
+        "case": NotPersonal("link to the case"),
+        "kind": Pseudonymous("shared case note or private caucus note", _CASE_META),
+        "party": NotPersonal("link to the party a caucus note is about"),
+        "author": Pseudonymous("who wrote it (a staff member)", _CASE_META),
+        "text": Personal(
+            purpose="the mediators' record of the case",
+            legal_basis=LegalBasis.CONSENT,
+            retention=Retention.CASE,
+            subject=Subject.EACH_PARTY,
+            visible_to=(Audience.COORDINATOR, Audience.MEDIATOR),
+        ),
+        "created_at": Pseudonymous("when it was written", _CASE_META),
+    },
+    "cases.Agreement": {
+        "id": ID,
+        "case": NotPersonal("link to the case"),
+        "recorded_by": Pseudonymous("who wrote it down (a staff member)", _CASE_META),
+        "recorded_at": Pseudonymous("when", _CASE_META),
+    },
+    "cases.AgreementCopy": {
+        "id": ID,
+        "agreement": NotPersonal("link to the agreement"),
+        "party": NotPersonal("link to the party whose copy it is"),
+        "language": Pseudonymous("the language of the party's copy", _CASE_META),
+        "terms": Personal(
+            purpose="the written agreement the parties reached",
+            legal_basis=LegalBasis.CONSENT,
+            retention=Retention.CASE,
+            subject=Subject.EACH_PARTY,
+            visible_to=CASE_TEAM,
+        ),
+        "accepted_at": Pseudonymous("when the party accepted it", _CASE_META),
+        "acceptance_recorded_by": Pseudonymous("who recorded the acceptance", _CASE_META),
+    },
+    "cases.FollowUp": {
+        "id": ID,
+        "case": NotPersonal("link to the case"),
+        "agreement": NotPersonal("link to the agreement"),
+        "due_on": Pseudonymous("when to ask whether the agreement held", _CASE_META),
+        "result": Pseudonymous("whether the agreement held: statistics", _CASE_META),
+        "recorded_at": Pseudonymous("when the result was recorded", _CASE_META),
+        "recorded_by": Pseudonymous("who recorded it (a staff member)", _CASE_META),
     },
     "intake.RequestDraft": {
         "id": ID,

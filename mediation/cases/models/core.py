@@ -36,6 +36,20 @@ class Status(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+class Outcome(models.TextChoices):
+    """How a closed case ended: recorded once, at closure, and kept for statistics."""
+
+    AGREEMENT_HELD = "agreement_held", _("Agreement reached and held")
+    AGREEMENT_NOT_HELD = "agreement_not_held", _("Agreement reached but did not hold")
+    AGREEMENT = "agreement", _("Agreement reached")
+    NO_AGREEMENT = "no_agreement", _("No agreement")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    DECLINED = "declined", _("Declined by the centre")
+    OTHER_PARTY_DECLINED = "other_party_declined", _("The other party declined")
+    REFERRED = "referred", _("Referred to a partner organisation")
+    DUPLICATE = "duplicate", _("Duplicate of another case")
+
+
 class IntakeChannel(models.TextChoices):
     WEB = "web", _("Web form")
     PHONE = "phone", _("Phone")
@@ -66,6 +80,16 @@ class Case(models.Model):
         DataKey, on_delete=models.PROTECT, null=True, related_name="case"
     )
     description = EncryptedField(logical_name="case.description")
+    outcome = models.CharField(_("outcome"), max_length=24, choices=Outcome.choices, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+        help_text=_("The case this one repeats, or the other party's own request."),
+    )
     safety_flagged = models.BooleanField(
         _("needs safety screening"),
         default=False,
@@ -81,6 +105,10 @@ class Case(models.Model):
             models.Index(fields=["community", "submitted_at", "id"], name="case_community_recent"),
             models.Index(fields=["submitted_at", "id"], name="case_recent"),
             models.Index(fields=["status", "submitted_at", "id"], name="case_status_recent"),
+            models.Index(
+                fields=["community", "status", "submitted_at", "id"],
+                name="case_community_status",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -102,6 +130,14 @@ class PartyRole(models.TextChoices):
     OTHER_PARTY = "other_party", _("Other party")
 
 
+class PartyDecision(models.TextChoices):
+    """Whether a party has agreed to take part in mediation."""
+
+    PENDING = "pending", _("Not yet decided")
+    AGREED = "agreed", _("Agreed to mediation")
+    DECLINED = "declined", _("Declined mediation")
+
+
 class Party(models.Model):
     """A person on one side of a case. Not linked to anyone in any other case."""
 
@@ -113,6 +149,27 @@ class Party(models.Model):
     contact = EncryptedField(logical_name="party.contact")
     safety_answers = EncryptedField(logical_name="party.safety_answers")
     language = models.CharField(_("preferred language"), max_length=10, blank=True)
+    name_index = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text=_(
+            "Keyed hash of the party's normalised name, for conflict-of-interest checks only; "
+            "empty when no name was given. Deliberately not indexed: no lookups across cases."
+        ),
+    )
+    decision = models.CharField(
+        _("decision about mediation"),
+        max_length=10,
+        choices=PartyDecision.choices,
+        default=PartyDecision.PENDING,
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    notified_at = models.DateTimeField(
+        _("told what is held about them"),
+        null=True,
+        blank=True,
+        help_text=_("When the other party was given the notice of what is held and why."),
+    )
     status_code_hash = models.CharField(
         max_length=64,
         blank=True,

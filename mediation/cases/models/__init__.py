@@ -1,0 +1,72 @@
+"""The cases app's models: the case and its parties (``core``) and the casework on it.
+
+One package, several modules, one app: ``core`` holds the case, its parties and
+who is assigned; ``workflow`` the timeline; ``casework`` sessions, notes,
+agreements, follow-ups and safety screenings.
+"""
+
+from mediation.cases.models.casework import (
+    Agreement,
+    AgreementCopy,
+    AttendanceChoice,
+    CalendarFeedToken,
+    FollowUp,
+    FollowUpResult,
+    Note,
+    NoteKind,
+    SafetyScreening,
+    ScreeningDecision,
+    Session,
+    SessionAttendance,
+    SessionFormat,
+    SessionMediator,
+    SessionStatus,
+)
+from mediation.cases.models.core import (
+    AssignmentRole,
+    Case,
+    CaseAssignment,
+    Category,
+    ContactChannel,
+    IntakeChannel,
+    Outcome,
+    Party,
+    PartyDecision,
+    PartyRole,
+    Statement,
+    Status,
+)
+from mediation.cases.models.workflow import CaseEvent, EventKind, Reason
+
+__all__ = [
+    "Agreement",
+    "AgreementCopy",
+    "AssignmentRole",
+    "AttendanceChoice",
+    "CalendarFeedToken",
+    "Case",
+    "CaseAssignment",
+    "CaseEvent",
+    "Category",
+    "ContactChannel",
+    "EventKind",
+    "FollowUp",
+    "FollowUpResult",
+    "IntakeChannel",
+    "Note",
+    "NoteKind",
+    "Outcome",
+    "Party",
+    "PartyDecision",
+    "PartyRole",
+    "Reason",
+    "SafetyScreening",
+    "ScreeningDecision",
+    "Session",
+    "SessionAttendance",
+    "SessionFormat",
+    "SessionMediator",
+    "SessionStatus",
+    "Statement",
+    "Status",
+]
