@@ -14,7 +14,7 @@ from datetime import datetime
 
 from django.urls import reverse
 
-from mediation.cases.models import Case, Category, Status
+from mediation.cases.models import Case, Category, IntakeChannel, Status
 from mediation.cases.references import display
 
 
@@ -27,12 +27,15 @@ class CaseRow:
     community: str
     submitted_at: datetime
     mediators: str
+    channel: str = ""
+    safety_flagged: bool = False
 
 
 def case_rows(cases: Iterable[Case]) -> list[CaseRow]:
     """Return the list rows of ``cases`` (with ``active_assignments`` prefetched)."""
     categories = {value: str(label) for value, label in Category.choices}
     statuses = {value: str(label) for value, label in Status.choices}
+    channels = {value: str(label) for value, label in IntakeChannel.choices}
     # Every case URL differs only in its reference: build the pattern once.
     placeholder = "0000000000"
     pattern = reverse("cases:detail", kwargs={"reference": placeholder})
@@ -44,7 +47,12 @@ def case_rows(cases: Iterable[Case]) -> list[CaseRow]:
             status=statuses.get(case.status, case.status),
             community=case.community.slug,
             submitted_at=case.submitted_at,
-            mediators=", ".join(a.mediator.username for a in case.active_assignments),  # type: ignore[attr-defined]
+            mediators=", ".join(
+                a.mediator.username for a in getattr(case, "active_assignments", ())
+            ),
+            # Read only when the list selected them (the triage queue), never fetched lazily.
+            channel=channels.get(case.__dict__.get("intake_channel", ""), ""),
+            safety_flagged=bool(case.__dict__.get("safety_flagged", False)),
         )
         for case in cases
     ]

@@ -20,13 +20,26 @@ from mediation.accounts.selectors import StaffScope, staff_scope
 from mediation.audit.actors import Actor
 from mediation.audit.models import Action, ActorRole, Purpose
 from mediation.audit.services import access_event_record, access_event_record_refused
-from mediation.cases.models import Case, CaseAssignment, Party, PartyRole
+from mediation.cases.models import Case, CaseAssignment, CaseEvent, Party, PartyRole, Status
 from mediation.cases.references import normalise
 from mediation.privacy import fields
 from mediation.privacy.crypto import CaseCipher
 
 OBJECT_TYPE = "case"
 LIST_COLUMNS = ("id", "reference", "category", "status", "submitted_at", "community__slug")
+TRIAGE_COLUMNS = (*LIST_COLUMNS, "intake_channel", "safety_flagged")
+TIMELINE_COLUMNS = (
+    "id",
+    "case_id",
+    "kind",
+    "from_status",
+    "to_status",
+    "reason",
+    "occurred_at",
+    "actor__username",
+)
+# The case page shows the latest events; a long case keeps the rest (and the log).
+TIMELINE_LENGTH = 50
 
 
 class CaseNotFound(Http404):
@@ -88,6 +101,56 @@ def case_list_for_user(*, user: User) -> QuerySet[Case]:
         .prefetch_related(active)
         .order_by("-submitted_at", "-id")
     )
+
+
+@dataclass(frozen=True)
+class TriageFilters:
+    """What a coordinator narrowed the queue to; empty values mean "all"."""
+
+    community_id: int | None = None
+    category: str = ""
+    intake_channel: str = ""
+    safety_flagged: bool | None = None
+
+
+class TriageNotAvailable(Http404):
+    """Only coordinators have a triage queue."""
+
+
+def triage_queue_for_user(*, user: User, filters: TriageFilters) -> QuerySet[Case]:
+    """Return new requests in ``user``'s communities, oldest first, and log the list.
+
+    Lists show no personal data (the safety flag is shown to coordinators
+    only, to route the case to screening), so one event records the request.
+    """
+    scope = staff_scope(user=user)
+    if not scope.coordinator_of:
+        access_event_record_refused(
+            actor=Actor.staff(user.pk),
+            action=Action.LIST,
+            object_type=OBJECT_TYPE,
+            object_id=None,
+            purpose=Purpose.TRIAGE,
+        )
+        raise TriageNotAvailable
+    communities = scope.coordinator_of
+    if filters.community_id is not None:
+        communities = communities & {filters.community_id}
+    cases = Case.objects.filter(status=Status.SUBMITTED, community_id__in=communities)
+    if filters.category:
+        cases = cases.filter(category=filters.category)
+    if filters.intake_channel:
+        cases = cases.filter(intake_channel=filters.intake_channel)
+    if filters.safety_flagged is not None:
+        cases = cases.filter(safety_flagged=filters.safety_flagged)
+    access_event_record(
+        actor=Actor.staff(user.pk, ActorRole.COORDINATOR),
+        action=Action.LIST,
+        object_type=OBJECT_TYPE,
+        object_id=None,
+        purpose=Purpose.TRIAGE,
+    )
+    return cases.select_related("community").only(*TRIAGE_COLUMNS).order_by("submitted_at", "id")
 
 
 def case_for_coordinator(*, user: User, reference: str) -> Case:
@@ -180,11 +243,13 @@ class StatementLine:
 @dataclass(frozen=True)
 class CaseDetail:
     case: Case
+    role: ActorRole
     description: str
     requester: RequesterDetails | None
     other_party: OtherPartyDetails | None
     assignments: list[CaseAssignment]
     statements: list[StatementLine]
+    timeline: list[CaseEvent]
 
 
 def case_detail_for_user(*, user: User, reference: str) -> CaseDetail:
@@ -199,7 +264,7 @@ def case_detail_for_user(*, user: User, reference: str) -> CaseDetail:
     if canonical is not None:
         case = (
             cases_visible_to(scope=scope)
-            .select_related("community", "data_key")
+            .select_related("community", "data_key", "duplicate_of")
             .filter(reference=canonical)
             .first()
         )
@@ -234,6 +299,7 @@ def case_detail_for_user(*, user: User, reference: str) -> CaseDetail:
     )
     return CaseDetail(
         case=case,
+        role=_role_for(scope, case),
         description=fields.decrypt(case, "description", cipher) or "",
         requester=_requester_details(requester, cipher) if requester else None,
         other_party=_other_party_details(other, cipher) if other else None,
@@ -246,6 +312,11 @@ def case_detail_for_user(*, user: User, reference: str) -> CaseDetail:
             )
             for statement in case.statements.all()
         ],
+        timeline=list(
+            case.events.select_related("actor")
+            .only(*TIMELINE_COLUMNS)
+            .order_by("-occurred_at", "-id")[:TIMELINE_LENGTH]
+        ),
     )
 
 

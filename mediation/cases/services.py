@@ -5,25 +5,37 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from mediation.accounts.models import Community
+from mediation.accounts.models import Community, User
+from mediation.audit.actors import Actor
+from mediation.audit.models import Action, ActorRole, Purpose
+from mediation.audit.services import access_event_record
 from mediation.cases.models import (
     Case,
+    CaseEvent,
     Category,
     ContactChannel,
+    EventKind,
     IntakeChannel,
     Party,
     PartyDecision,
     PartyRole,
 )
 from mediation.cases.references import new_reference
+from mediation.cases.selectors import OBJECT_TYPE, CaseNotFound, case_in_scope
 from mediation.cases.status_codes import hash_code, new_status_code
 from mediation.privacy import fields
 from mediation.privacy.blind_index import blind_index
 from mediation.privacy.crypto import CaseCipher, data_key_new
 from mediation.privacy.models import DataKey
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise as StrPromise
 
 _REFERENCE_ATTEMPTS = 5
 # The blind-index domain for people's names (conflict-of-interest checks).
@@ -162,3 +174,58 @@ def _insert_with_fresh_reference(case: Case) -> None:
             raise
         return
     raise RuntimeError("Could not find a free case reference.")
+
+
+class DuplicateRefused(Exception):
+    """The two cases cannot be linked; ``message`` says why."""
+
+    def __init__(self, message: StrPromise) -> None:
+        super().__init__(str(message))
+        self.message = message
+
+
+def case_link_duplicate(*, user: User, reference: str, other_reference: str) -> CaseEvent:
+    """Link a case to another about the same dispute (a repeat, or the other party's own).
+
+    Both cases must be in a community the user coordinates; the other one
+    out of scope is "not found", like any case.
+    """
+    with transaction.atomic():
+        this = case_in_scope(
+            user=user,
+            reference=reference,
+            action=Action.UPDATE,
+            purpose=Purpose.TRIAGE,
+            coordinator_only=True,
+            for_update=True,
+        ).case
+        if not other_reference.strip():
+            raise DuplicateRefused(_("Enter the reference of the other case."))
+        try:
+            other = case_in_scope(
+                user=user,
+                reference=other_reference,
+                action=Action.UPDATE,
+                purpose=Purpose.TRIAGE,
+                coordinator_only=True,
+            ).case
+        except CaseNotFound:
+            raise DuplicateRefused(_("No case with that reference in your communities.")) from None
+        if other.pk == this.pk:
+            raise DuplicateRefused(_("A case cannot duplicate itself."))
+        if other.duplicate_of_id == this.pk:
+            raise DuplicateRefused(_("That case is already linked to this one."))
+        Case.objects.filter(pk=this.pk).update(duplicate_of=other, updated_at=timezone.now())
+        this.duplicate_of = other
+        event = CaseEvent.objects.create(
+            case=this, kind=EventKind.DUPLICATE_LINKED, actor=user, subject_id=other.pk
+        )
+        access_event_record(
+            actor=Actor.staff(user.pk, ActorRole.COORDINATOR),
+            action=Action.UPDATE,
+            object_type=OBJECT_TYPE,
+            object_id=this.pk,
+            purpose=Purpose.TRIAGE,
+            community_id=this.community_id,
+        )
+    return event

@@ -9,8 +9,11 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from django_tables2.paginators import LazyPaginator
 
+from mediation.audit.models import ActorRole
+from mediation.cases.forms import DuplicateForm, TransitionForm
 from mediation.cases.lists import case_rows
 from mediation.cases.selectors import case_detail_for_user, case_list_for_user
+from mediation.cases.workflow import transitions_open_to
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -18,7 +21,7 @@ MAX_PAGE_SIZE = 200
 SORTS = {"-submitted": ("-submitted_at", "-id"), "submitted": ("submitted_at", "id")}
 
 
-def _positive_int(value: str | None, default: int, ceiling: int) -> int:
+def positive_int(value: str | None, default: int, ceiling: int) -> int:
     try:
         number = int(value or default)
     except ValueError:
@@ -32,8 +35,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
     sort = request.GET.get("sort", "-submitted")
     if sort not in SORTS:
         sort = "-submitted"
-    per_page = _positive_int(request.GET.get("per_page"), PAGE_SIZE, MAX_PAGE_SIZE)
-    number = _positive_int(request.GET.get("page"), 1, 10_000)
+    per_page = positive_int(request.GET.get("per_page"), PAGE_SIZE, MAX_PAGE_SIZE)
+    number = positive_int(request.GET.get("page"), 1, 10_000)
     cases = case_list_for_user(user=request.user).order_by(*SORTS[sort])  # type: ignore[arg-type]
     # LazyPaginator fetches one row more than a page instead of COUNTing the table.
     paginator = LazyPaginator(cases, per_page)
@@ -58,4 +61,18 @@ def case_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     detail = case_detail_for_user(user=request.user, reference=reference)  # type: ignore[arg-type]
-    return render(request, "cases/case_detail.html", {"detail": detail, "case": detail.case})
+    moves = [
+        TransitionForm(transition=transition)
+        for transition in transitions_open_to(status=detail.case.status, role=detail.role)
+    ]
+    return render(
+        request,
+        "cases/case_detail.html",
+        {
+            "detail": detail,
+            "case": detail.case,
+            "moves": moves,
+            "is_coordinator": detail.role == ActorRole.COORDINATOR,
+            "duplicate_form": DuplicateForm(),
+        },
+    )

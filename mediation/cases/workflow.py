@@ -106,9 +106,9 @@ TRANSITIONS: tuple[Transition, ...] = (
         S.SUBMITTED,
         S.CLOSED,
         COORDINATORS,
-        _("Decline"),
-        outcomes=(Outcome.DECLINED,),
-        reasons=DECLINE_REASONS,
+        _("Decline or close as a duplicate"),
+        outcomes=(Outcome.DECLINED, Outcome.DUPLICATE),
+        reasons=(*DECLINE_REASONS, Reason.DUPLICATE),
         purpose=Purpose.TRIAGE,
     ),
     # Screening and arranging.
@@ -118,8 +118,18 @@ TRANSITIONS: tuple[Transition, ...] = (
         S.CLOSED,
         COORDINATORS,
         _("Close without mediation"),
-        outcomes=(Outcome.DECLINED, Outcome.OTHER_PARTY_DECLINED, Outcome.WITHDRAWN),
-        reasons=(*DECLINE_REASONS, Reason.OTHER_PARTY_DECLINED, Reason.REQUESTER_WITHDREW),
+        outcomes=(
+            Outcome.DECLINED,
+            Outcome.OTHER_PARTY_DECLINED,
+            Outcome.WITHDRAWN,
+            Outcome.DUPLICATE,
+        ),
+        reasons=(
+            *DECLINE_REASONS,
+            Reason.OTHER_PARTY_DECLINED,
+            Reason.REQUESTER_WITHDREW,
+            Reason.DUPLICATE,
+        ),
     ),
     Transition(S.ASSIGNED, S.SCREENING, COORDINATORS, _("Back to screening")),
     Transition(S.ASSIGNED, S.SESSIONS, BOTH, _("Sessions started")),
@@ -191,11 +201,14 @@ def case_transition(
     target: str,
     outcome: str = "",
     reason: str = "",
+    expected_source: str = "",
 ) -> CaseEvent:
     """Move the case to ``target`` on behalf of ``user``; return the timeline event.
 
     Raise ``CaseNotFound`` (a 404) when the case is out of the user's scope,
     ``TransitionRefused`` when the move is not allowed; both are logged.
+    With ``expected_source`` (the status the person saw), a case that has
+    moved on since is refused rather than moved from a state they did not see.
     """
     with transaction.atomic():
         scoped = case_in_scope(
@@ -204,6 +217,8 @@ def case_transition(
         case, role = scoped.case, scoped.role
         transition = transition_for(case.status, target) if target in Status.values else None
         problem = _problem(transition, role=role, case=case, outcome=outcome, reason=reason)
+        if expected_source and expected_source != case.status:
+            problem = _("The case has changed since you opened the page. Check it and try again.")
         if problem is not None or transition is None:
             access_event_record_refused(
                 actor=Actor.staff(user.pk, role),
@@ -255,6 +270,8 @@ def _problem(
         return _("Choose a reason.")
     if not transition.reasons and reason:
         return _("That change does not take a reason.")
+    if outcome == Outcome.DUPLICATE and case.duplicate_of_id is None:
+        return _("Link the case it duplicates first.")
     if transition.guard is not None and not transition.guard.check(case):
         return transition.guard.message
     return None
