@@ -107,11 +107,37 @@ def run_form_phase(
     journeys completed so far (counted only when ``phase.journeys_total`` is set).
     """
     ctx = multiprocessing.get_context("fork")
-    queue = ctx.Queue()
     shared = _Shared(ctx.Value("i", 0), ctx.Value("i", 0)) if phase.journeys_total else None
+
+    def watch() -> None:
+        if monitor is not None and shared is not None:
+            monitor(int(shared.completed.value))
+
+    reports, start_at = run_clients(_form_worker, phase, shared, watch)
+    measure_from = start_at + phase.warmup_seconds
+    result = summarise_phase(phase, reports, measure_from, measure_from + phase.seconds)
+    result["reconnects"] = sum(int(r["reconnects"]) for r in reports)
+    return result
+
+
+def run_clients(
+    target: Callable[..., None],
+    phase: Any,
+    shared: Any = None,
+    watch: Callable[[], None] | None = None,
+) -> tuple[list[dict[str, Any]], float]:
+    """Run ``target(phase, index, start_at, queue, shared)`` in one process per client.
+
+    ``phase`` needs ``name``, ``clients``, ``warmup_seconds`` and ``seconds``. Every
+    client starts at ``start_at`` and puts one report on ``queue`` when it is done;
+    ``watch``, if given, is called about four times a second meanwhile. Returns the
+    reports and ``start_at``.
+    """
+    ctx = multiprocessing.get_context("fork")
+    queue = ctx.Queue()
     start_at = time.monotonic() + 0.5
     workers = [
-        ctx.Process(target=_form_worker, args=(phase, i, start_at, queue, shared), daemon=True)
+        ctx.Process(target=target, args=(phase, i, start_at, queue, shared), daemon=True)
         for i in range(phase.clients)
     ]
     deadline = start_at + phase.warmup_seconds + phase.seconds + 60
@@ -124,8 +150,8 @@ def run_form_phase(
                 raise TimeoutError(f"{phase.name}: clients did not finish in time")
             with contextlib.suppress(queue_module.Empty):
                 reports.append(queue.get(timeout=0.25))
-            if monitor is not None and shared is not None:
-                monitor(int(shared.completed.value))
+            if watch is not None:
+                watch()
     finally:
         for worker in workers:
             if worker.pid is not None:
@@ -133,25 +159,28 @@ def run_form_phase(
             if worker.is_alive():
                 worker.terminate()
                 worker.join(timeout=5)
-    measure_from = start_at + phase.warmup_seconds
-    result = summarise_phase(phase, reports, measure_from, measure_from + phase.seconds)
-    result["reconnects"] = sum(int(r["reconnects"]) for r in reports)
-    return result
+    return reports, start_at
 
 
 def summarise_phase(
-    phase: FormPhase, reports: list[dict[str, Any]], measure_from: float, stop_at: float
+    phase: Any,
+    reports: list[dict[str, Any]],
+    measure_from: float,
+    stop_at: float,
+    kind_order: tuple[str, ...] = (*KINDS, "get"),
 ) -> dict[str, Any]:
     """Summarise the requests started in [measure_from, stop_at) by kind and by step.
 
-    Figures with ``_all`` in their name count the warm-up too, for the checks that
-    compare with the database (cases and access events written).
+    ``phase`` needs ``name``, ``clients`` and ``journey``; ``kind_order`` names the
+    kinds of request to summarise. Figures with ``_all`` in their name count the
+    warm-up too, for the checks that compare with the database (cases and access
+    events written).
     """
     rows: list[Row] = [row for report in reports for row in report["rows"]]
     measured = [row for row in rows if measure_from <= row[2] < stop_at]
     ends = [started + seconds for _kind, _step, started, seconds, _ok, _status in measured]
     wall = (max(ends) - measure_from) if ends else 0.0
-    kinds = [kind for kind in (*KINDS, "get") if any(row[0] == kind for row in rows)]
+    kinds = [kind for kind in kind_order if any(row[0] == kind for row in rows)]
     by_kind = {kind: [row for row in measured if row[0] == kind] for kind in kinds}
     errors = Counter(row[0] for row in measured if not row[4])
     result: dict[str, Any] = {
