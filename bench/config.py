@@ -4,6 +4,11 @@ A few knobs can be overridden from the environment for experiments
 (``BENCH_WORKER_CLASS``, ``BENCH_THREADS``, ``BENCH_FORM_SECONDS``,
 ``BENCH_SOAK_JOURNEYS``, ...); `make bench` uses the defaults below, and the
 report records the values actually used.
+
+``BENCH_PHASES`` picks what runs at each size, comma-separated from ``PHASES``
+(all by default). A run of only some phases, e.g. ``BENCH_PHASES=status
+BENCH_SIZES=10000 make bench``, writes its report to ``bench/out/benchmarks.md``
+and leaves ``docs/benchmarks.md`` alone: that one is for complete runs.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT_DIR = ROOT / "bench" / "out"
 RESULTS_JSON = OUT_DIR / "results.json"
 REPORT_MD = ROOT / "docs" / "benchmarks.md"
+PARTIAL_REPORT_MD = OUT_DIR / "benchmarks.md"
 PYTHON = sys.executable
 
 DB_NAME = "mediation_bench"
@@ -39,6 +45,21 @@ MEDIATORS = [
 ]
 
 
+# What runs at each size, in this order: SQL queries and the list's time in-process,
+# the staff pages, the public form (and its throttle), the status check (and its
+# throttles), the memory soak (at ``soak_size`` only).
+PHASES = ("queries", "staff", "form", "status", "soak")
+
+
+def _phases() -> tuple[str, ...]:
+    asked = [name.strip() for name in os.environ.get("BENCH_PHASES", "").split(",")]
+    asked = [name for name in asked if name]
+    unknown = sorted(set(asked) - set(PHASES))
+    if unknown:
+        raise SystemExit(f"BENCH_PHASES: unknown phase(s) {', '.join(unknown)}; from {PHASES}")
+    return tuple(name for name in PHASES if name in asked) if asked else PHASES
+
+
 def _env_int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
@@ -51,6 +72,7 @@ def _env_float(name: str, default: float) -> float:
 class Plan:
     """Every number that shapes a run; written into the results as they were used."""
 
+    phases: tuple[str, ...] = field(default_factory=_phases)
     sizes: tuple[int, ...] = field(
         default_factory=lambda: tuple(
             int(n) for n in os.environ.get("BENCH_SIZES", "10000,100000").split(",")
@@ -74,6 +96,13 @@ class Plan:
     staff_max_seconds: float = 120.0
     wide_list_requests: int = 50
     query_page_sizes: tuple[int, ...] = (5, 50, 200)
+    # The status check: residents with known codes, new ones at each size, signing in
+    # and reading their case page with 8 concurrent clients.
+    status_residents: int = field(default_factory=lambda: _env_int("BENCH_STATUS_RESIDENTS", 2_000))
+    status_clients: int = 8
+    status_warmup_seconds: float = 2.0
+    status_seconds: float = field(default_factory=lambda: _env_float("BENCH_STATUS_SECONDS", 20.0))
+    status_max_requests_per_client: int = 20_000
     # The memory soak: complete journeys at this size only, after the timed phases.
     soak_size: int = field(default_factory=lambda: _env_int("BENCH_SOAK_SIZE", 100_000))
     soak_journeys: int = field(default_factory=lambda: _env_int("BENCH_SOAK_JOURNEYS", 10_000))
@@ -81,6 +110,11 @@ class Plan:
         default_factory=lambda: _env_float("BENCH_SOAK_MAX_SECONDS", 900.0)
     )
     soak_sample_every: int = 1_000
+
+    @property
+    def partial(self) -> bool:
+        """Whether only some phases run: the report then goes to bench/out/, not docs/."""
+        return self.phases != PHASES
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -91,6 +125,7 @@ class Targets:
     """The targets from the issue."""
 
     form_requests_per_second: float = 200.0
+    status_requests_per_second: float = 200.0
     list_p50_ms: float = 15.0
     detail_p50_ms: float = 20.0
     growth_factor: float = 1.2

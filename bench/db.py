@@ -53,6 +53,10 @@ def count_access_events() -> int:
     return _scalar("SELECT count(*) FROM audit_accessevent")
 
 
+def count_sessions() -> int:
+    return _scalar("SELECT count(*) FROM django_session")
+
+
 def other_commits() -> int:
     """Return the transactions committed so far in this server's other databases.
 

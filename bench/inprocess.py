@@ -9,7 +9,8 @@ environment. Uses django.test.Client with the coordinator force-logged-in:
   (roles, access event, the page of cases and their assignments), at each page
   size, and the share of profiled time spent rendering templates.
 
-Prints one JSON line, with the effective settings the app ran with.
+Prints one JSON line, with the effective settings the app ran with
+(``--settings-only``: only those).
 """
 
 from __future__ import annotations
@@ -114,11 +115,15 @@ def settings_snapshot() -> dict[str, object]:
         "DEBUG": settings.DEBUG,
         "MEDIATION_BENCH_MODE": settings.MEDIATION_BENCH_MODE,
         "MEDIATION_REQUEST_FORM_RATE": settings.MEDIATION_REQUEST_FORM_RATE,
+        "MEDIATION_STATUS_CLIENT_RATE": settings.MEDIATION_STATUS_CLIENT_RATE,
+        "MEDIATION_STATUS_REFERENCE_RATE": settings.MEDIATION_STATUS_REFERENCE_RATE,
+        "MEDIATION_RESIDENT_IDLE_SECONDS": settings.MEDIATION_RESIDENT_IDLE_SECONDS,
         "DATABASE_ENGINE": database["ENGINE"],
         "CONN_MAX_AGE": database.get("CONN_MAX_AGE"),
         "CONN_HEALTH_CHECKS": database.get("CONN_HEALTH_CHECKS"),
         "CACHE_BACKEND": settings.CACHES["default"]["BACKEND"],
         "SESSION_ENGINE": settings.SESSION_ENGINE,
+        "SESSION_COOKIE_AGE": settings.SESSION_COOKIE_AGE,
         "PASSWORD_HASHER": settings.PASSWORD_HASHERS[0],
         "STATICFILES_STORAGE": settings.STORAGES["staticfiles"]["BACKEND"],
     }
@@ -149,10 +154,19 @@ def measure(username: str, page_sizes: list[int], references: list[str]) -> dict
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--username", required=True)
+    parser.add_argument("--username")
     parser.add_argument("--page-sizes", default="5,50,200")
     parser.add_argument("--references", default="", help="comma-separated case references")
+    parser.add_argument("--settings-only", action="store_true", help="print the settings only")
     args = parser.parse_args()
+    if args.settings_only:
+        import django
+
+        django.setup()
+        print(json.dumps({"settings": settings_snapshot()}))
+        return
+    if not args.username:
+        parser.error("--username is required")
     sizes = [int(size) for size in args.page_sizes.split(",") if size]
     references = [ref for ref in args.references.split(",") if ref]
     print(json.dumps(measure(args.username, sizes, references)))

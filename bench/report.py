@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bench.config import PHASES
 from bench.journey import REQUESTS_PER_JOURNEY, STEPS
 
 Results = dict[str, Any]
@@ -27,7 +28,51 @@ def _label(size: int) -> str:
 
 def _form_phases(entry: Results) -> list[Results]:
     """Every phase that loaded the public form at this size, the soak included."""
-    return [*entry["form"].values(), *([entry["soak"]] if "soak" in entry else [])]
+    return [*entry.get("form", {}).values(), *([entry["soak"]] if "soak" in entry else [])]
+
+
+def app_settings(results: Results) -> Results:
+    """The settings the app ran with (read once per run; older results kept them per size)."""
+    if "settings" in results:
+        return dict(results["settings"])
+    return dict(results["sizes"][0]["queries"]["settings"])
+
+
+STATUS_COUNTED = "sign-in POST + GET /status/case/"
+
+
+def _status_checks(entry: Results, rate: float) -> list[dict[str, Any]]:
+    label, status = _label(entry["size"]), entry["status"]
+    load, probe = status["load"], status["throttle_probe"]
+    measured = load["counted"]["requests_per_second"]
+    residents = load["residents"]
+    by_reference, by_client = probe["by_reference"], probe["by_client"]
+    return [
+        _check(
+            f"{label}: status check ({STATUS_COUNTED}), {load['clients']} clients",
+            f"{measured:.0f} req/s ({load['visits']['per_second']:.1f} residents/s)",
+            f">= {rate:.0f} req/s",
+            measured >= rate,
+            "target",
+        ),
+        _check(
+            f"{label}: status check within the throttles (sign-ins per resident; clients "
+            "out of residents)",
+            f"at most {residents['max_uses']}; {residents['clients_out_of_residents']}",
+            f"<= {residents['max_uses_allowed']}; 0",
+            residents["max_uses"] <= residents["max_uses_allowed"]
+            and residents["clients_out_of_residents"] == 0,
+            "sanity",
+        ),
+        _check(
+            f"{label}: status throttles on (one reference, {len(by_reference)} sign-ins; "
+            f"one client, {len(by_client)} sign-ins)",
+            f"last sign-ins {by_reference[-1]}, {by_client[-1]}",
+            f"{len(by_reference) - 1} x 302, then 429; {len(by_client) - 1} x 302, then 429",
+            probe["passed"],
+            "sanity",
+        ),
+    ]
 
 
 def _rate_checks(entry: Results, rate: float) -> list[dict[str, Any]]:
@@ -73,20 +118,35 @@ def _soak_check(entry: Results, targets: Results) -> dict[str, Any]:
 
 def _write_checks(entry: Results) -> list[dict[str, Any]]:
     """Access events and cases written must match what the clients were answered."""
-    label, staff, probe = _label(entry["size"]), entry["staff"], entry["throttle_probe"]
+    label = _label(entry["size"])
+    written = expected = created = sends = 0
+    get_only = 0
+    if "staff" in entry:
+        written += entry["staff"]["access_events_written"]
+        expected += sum(entry["staff"]["requests_made"].values())
     phases = _form_phases(entry)
-    sends = sum(phase["journeys"]["sends_ok_all"] for phase in phases if phase["journey"])
-    probe_sends = sum(status == 200 for status in probe["statuses"])
-    probe_refused = sum(status == 429 for status in probe["statuses"])
-    written = staff["access_events_written"] + probe["access_events_written"]
+    sends += sum(phase["journeys"]["sends_ok_all"] for phase in phases if phase["journey"])
     written += sum(phase["access_events_written"] for phase in phases)
-    expected = sum(staff["requests_made"].values()) + sends + probe_sends + probe_refused
-    get_only = entry["form"]["form_get"]["access_events_written"]
-    created = probe["cases_created"] + sum(phase["cases_created"] for phase in phases)
+    created += sum(phase["cases_created"] for phase in phases)
+    if "form" in entry:
+        get_only = entry["form"]["form_get"]["access_events_written"]
+    if "throttle_probe" in entry:
+        probe = entry["throttle_probe"]
+        sends += sum(status == 200 for status in probe["statuses"])
+        written += probe["access_events_written"]
+        created += probe["cases_created"]
+        expected += sum(status == 429 for status in probe["statuses"])
+    expected += sends
+    if "status" in entry:
+        load, probe = entry["status"]["load"], entry["status"]["throttle_probe"]
+        written += load["access_events_written"] + probe["access_events_written"]
+        created += load["cases_created"] + probe["cases_created"]
+        expected += load["visits"]["completed_all"] + load["visits"]["refused_all"]
+        expected += probe["refused"]
     return [
         _check(
-            f"{label}: access events (one per staff page and per send, refused too; "
-            "none for step pages)",
+            f"{label}: access events (one per staff page, per send and per status page, "
+            "refused too; none for step pages or sign-ins)",
             f"{written:,}",
             f"= {expected:,}",
             written == expected and get_only == 0,
@@ -95,8 +155,8 @@ def _write_checks(entry: Results) -> list[dict[str, Any]]:
         _check(
             f"{label}: cases created (one per successful send)",
             f"{created:,}",
-            f"= {sends + probe_sends:,}",
-            created == sends + probe_sends,
+            f"= {sends:,}",
+            created == sends,
             "sanity",
         ),
     ]
@@ -104,12 +164,14 @@ def _write_checks(entry: Results) -> list[dict[str, Any]]:
 
 def _size_checks(entry: Results, targets: Results) -> list[dict[str, Any]]:
     label = _label(entry["size"])
-    checks = _rate_checks(entry, targets["form_requests_per_second"])
-    staff = entry["staff"]
+    checks = _rate_checks(entry, targets["form_requests_per_second"]) if "form" in entry else []
+    staff = entry.get("staff")
     for kind, page, target in (
         ("list", LIST, targets["list_p50_ms"]),
         ("detail", DETAIL, targets["detail_p50_ms"]),
     ):
+        if staff is None:
+            break
         p50 = staff[kind]["p50_ms"]
         checks.append(
             _check(
@@ -120,34 +182,44 @@ def _size_checks(entry: Results, targets: Results) -> list[dict[str, Any]]:
                 "target",
             )
         )
-    pages = entry["queries"]["list"] + entry["queries"]["detail"]
-    most = max(page["queries"] for page in pages)
-    checks.append(
-        _check(
-            f"{label}: SQL queries per page (list 5/50/200, case page)",
-            ", ".join(str(page["queries"]) for page in pages),
-            f"<= {targets['max_queries_per_page']} each",
-            most <= targets["max_queries_per_page"],
-            "target",
+    pages = entry["queries"]["list"] + entry["queries"]["detail"] if "queries" in entry else []
+    if pages:
+        most = max(page["queries"] for page in pages)
+        checks.append(
+            _check(
+                f"{label}: SQL queries per page (list 5/50/200, case page)",
+                ", ".join(str(page["queries"]) for page in pages),
+                f"<= {targets['max_queries_per_page']} each",
+                most <= targets["max_queries_per_page"],
+                "target",
+            )
         )
-    )
+    status_checks = []
+    if "status" in entry:
+        status_checks = _status_checks(entry, targets["status_requests_per_second"])
+        checks.append(status_checks.pop(0))
     if "soak" in entry:
         checks.append(_soak_check(entry, targets))
     errors = sum(phase["total"]["errors_all"] for phase in _form_phases(entry))
-    errors += sum(staff[kind]["errors"] for kind in ("list", "detail", "list_200"))
+    if staff is not None:
+        errors += sum(staff[kind]["errors"] for kind in ("list", "detail", "list_200"))
     errors += sum(page["status"] != 200 for page in pages)
+    if "status" in entry:
+        errors += entry["status"]["load"]["total"]["errors_all"]
     checks.append(_check(f"{label}: unexpected answers", str(errors), "0", errors == 0, "sanity"))
     checks += _write_checks(entry)
-    probe = entry["throttle_probe"]
-    checks.append(
-        _check(
-            f"{label}: throttle on (one client, {probe['limit'] + 1} whole journeys)",
-            f"last send {probe['statuses'][-1]}",
-            f"{probe['limit']} x 200, then 429",
-            probe["throttled_after_limit"],
-            "sanity",
+    if "throttle_probe" in entry:
+        probe = entry["throttle_probe"]
+        checks.append(
+            _check(
+                f"{label}: throttle on (one client, {probe['limit'] + 1} whole journeys)",
+                f"last send {probe['statuses'][-1]}",
+                f"{probe['limit']} x 200, then 429",
+                probe["throttled_after_limit"],
+                "sanity",
+            )
         )
-    )
+    checks += status_checks
     problems = len(entry["server_log_problems"])
     checks.append(
         _check(f"{label}: errors in gunicorn's log", str(problems), "0", not problems, "sanity")
@@ -204,7 +276,7 @@ def evaluate(results: Results) -> list[dict[str, Any]]:
         checks += _size_checks(entry, targets)
         if _measured_phases(entry):
             checks.append(_outside_check(entry, cpus, targets["outside_cpu_share_max"]))
-    sizes = sorted(by_size)
+    sizes = sorted(size for size, entry in by_size.items() if "staff" in entry)
     if len(sizes) >= 2:
         small, large = by_size[sizes[0]]["staff"], by_size[sizes[-1]]["staff"]
         factor = targets["growth_factor"]
@@ -261,10 +333,16 @@ def _summary(results: Results) -> list[str]:
         ]
         for check in checks
     ]
+    phases = results["plan"].get("phases")
+    partial = (
+        f"**A partial run: only {', '.join(phases)} (`BENCH_PHASES`).** "
+        if phases and tuple(phases) != PHASES
+        else ""
+    )
     return [
         "# Benchmarks\n",
-        "Generated by `make bench` (`bench/run.py`); do not edit by hand, run it again. "
-        f"This run started {results['started_at']} and took "
+        f"{partial}Generated by `make bench` (`bench/run.py`); do not edit by hand, run it "
+        f"again. This run started {results['started_at']} and took "
         f"{results['runtime_seconds'] / 60:.1f} minutes. Raw figures, including the SQL of "
         "every counted query: `bench/out/results.json` (git-ignored).\n",
         f"**{passed} of {len(checks)} checks pass.** Targets come from the issue; the "
@@ -327,7 +405,7 @@ def _machine(results: Results) -> list[str]:
 
 def _reproduce(results: Results) -> list[str]:
     plan, first = results["plan"], results["sizes"][0]
-    settings = first["queries"]["settings"]
+    settings = app_settings(results)
     command = " ".join([".venv/bin/python", *first["gunicorn"]["command"][1:]])
     command = command.replace(f"127.0.0.1:{first['gunicorn']['port']}", "127.0.0.1:<free port>")
     steps = (
@@ -361,9 +439,15 @@ def _reproduce(results: Results) -> list[str]:
         f"{plan['form_max_requests_per_client']:,} requests per client). Then one client "
         "identity completes one journey more than the throttle allows: every send but the "
         "last must answer 200, the last 429;\n"
-        "5. reads peak memory (VmHWM in `/proc/<pid>/status`) of the master and each worker "
-        "after start, after the staff run and after the form load;\n"
-        f"6. at {plan['soak_size']:,} cases only, soaks the form: "
+        "5. measures the status check with "
+        f"{plan.get('status_clients', 8)} concurrent clients (see its section below): "
+        f"{plan.get('status_residents', 0):,} requesters seeded with known status codes "
+        "sign in with reference and code, each from a client identity of their own, and read "
+        "their case page; then one reference and one client identity each sign in once more "
+        "than their throttle allows: the last attempt must answer 429;\n"
+        "6. reads peak memory (VmHWM in `/proc/<pid>/status`) of the master and each worker "
+        "after start, after the staff run, after the form load and after the status check;\n"
+        f"7. at {plan['soak_size']:,} cases only, soaks the form: "
         f"{plan['soak_journeys']:,} whole journeys (`BENCH_SOAK_JOURNEYS`) with "
         f"{plan['form_clients']} clients, stopped after {plan['soak_max_seconds'] / 60:.0f} "
         "minutes at most (`BENCH_SOAK_MAX_SECONDS`), reading each worker's VmRSS every "
@@ -384,6 +468,11 @@ def _reproduce(results: Results) -> list[str]:
         "two communities, a coordinator of the first and three mediators, with a random "
         "password per run. Then, at 10,000 cases and again after adding 90,000:\n",
         steps,
+        "`BENCH_PHASES` runs only some of these steps, comma-separated from "
+        f"{', '.join(f'`{name}`' for name in PHASES)} (steps 2, 3, 4, 5, 7); for instance "
+        "`BENCH_PHASES=status BENCH_SIZES=10000 make bench` measures the status check at "
+        "10,000 cases in about a minute. Such a partial run writes its report to "
+        "`bench/out/benchmarks.md` and leaves this file alone.\n",
         "Latency is timed by the client from sending a request to reading the last byte of "
         "the answer; percentiles are nearest-rank. Requests per second are the requests "
         "measured divided by the measured window; journeys per second are the sends answered "
@@ -396,7 +485,7 @@ def _reproduce(results: Results) -> list[str]:
 
 def _settings(results: Results) -> list[str]:
     plan = results["plan"]
-    settings = results["sizes"][0]["queries"]["settings"]
+    settings = app_settings(results)
     threads = plan["threads"] if plan["worker_class"] == "gthread" else 1
     rows = [
         ["gunicorn workers", str(plan["workers"])],
@@ -491,11 +580,11 @@ def _form_rows(label: str, get_only: Results, journey: Results) -> list[list[str
 
 def _measured_phases(entry: Results) -> dict[str, Results]:
     """Every phase at this size that recorded the load from outside the benchmark, by name."""
-    phases = {
-        "staff pages": entry["staff"],
-        **entry["form"],
-        "throttle probe": entry["throttle_probe"],
-    }
+    phases = {"staff pages": entry.get("staff", {}), **entry.get("form", {})}
+    phases["throttle probe"] = entry.get("throttle_probe", {})
+    if "status" in entry:
+        phases["status check"] = entry["status"]["load"]
+        phases["status throttle probe"] = entry["status"]["throttle_probe"]
     if "soak" in entry:
         phases["soak"] = entry["soak"]
     return {name: phase for name, phase in phases.items() if "outside_cpu_seconds" in phase}
@@ -507,9 +596,9 @@ def _outside_share(phases: list[Results], cpus: int) -> float:
     return cpu / (wall * cpus) if wall and cpus else 0.0
 
 
-def _outside_load(entry: Results, cpus: int, limit: float) -> str:
-    """Say how much other processes and databases used while the form was measured."""
-    phases = [phase for phase in entry["form"].values() if "outside_cpu_seconds" in phase]
+def _outside_load(measured: list[Results], cpus: int, limit: float) -> str:
+    """Say how much other processes and databases used while these phases were measured."""
+    phases = [phase for phase in measured if "outside_cpu_seconds" in phase]
     if not phases:
         return ""
     share = _outside_share(phases, cpus)
@@ -568,6 +657,8 @@ def _step_table(results: Results) -> str:
 
 
 def _form(results: Results) -> list[str]:
+    if not all("form" in entry for entry in results["sizes"]):
+        return []
     rows = []
     for entry in results["sizes"]:
         form = entry["form"]
@@ -582,7 +673,9 @@ def _form(results: Results) -> list[str]:
             f"created {journey['cases_created']:,} cases and wrote "
             f"{journey['access_events_written']:,} access events; the GET-only phase wrote "
             f"{entry['form']['form_get']['access_events_written']}. "
-            + _outside_load(entry, cpus, results["targets"]["outside_cpu_share_max"])
+            + _outside_load(
+                list(entry["form"].values()), cpus, results["targets"]["outside_cpu_share_max"]
+            )
             + "\n"
         )
     header = ["Cases", "Request", "Count", "Req/s", "p50 ms", "p95 ms", "p99 ms", "Errors"]
@@ -599,6 +692,134 @@ def _form(results: Results) -> list[str]:
         "### Per question\n",
         _step_table(results),
     ]
+
+
+STATUS_ROWS = (
+    ("status_get", "GET /status/ (sign-in form; not counted)"),
+    ("sign_in_post", "POST /status/ (sign-in, 302)"),
+    ("case_get", "GET /status/case/ (status page, 200)"),
+)
+
+
+def _status_rows(label: str, load: Results) -> list[list[str]]:
+    rows = [
+        _latency_row(label, name, load["kinds"][kind])
+        for kind, name in STATUS_ROWS
+        if kind in load["kinds"]
+    ]
+    counted, total, visits = load["counted"], load["total"], load["visits"]
+    rows.append(
+        [
+            *(label, f"**counted: {STATUS_COUNTED}**", f"{counted['count']:,}"),
+            f"**{counted['requests_per_second']:.0f}**",
+            *(_ms(counted[key]) for key in ("p50_ms", "p95_ms", "p99_ms")),
+            str(counted["errors"]),
+        ]
+    )
+    rows.append(
+        [
+            *(label, "all requests, the form page included", f"{total['count']:,}"),
+            *(f"{total['requests_per_second']:.0f}", "", "", "", str(total["errors"])),
+        ]
+    )
+    rows.append(
+        [
+            *(label, "residents signed in and shown their case (per second)"),
+            *(f"{visits['completed']:,}", f"{visits['per_second']:.1f}", "", "", "", ""),
+        ]
+    )
+    return rows
+
+
+def _status(results: Results) -> list[str]:
+    entries = [entry for entry in results["sizes"] if "status" in entry]
+    if not entries:
+        return []
+    settings, plan = app_settings(results), results["plan"]
+    cpus, limit = results["machine"]["logical_cpus"], results["targets"]["outside_cpu_share_max"]
+    rows, notes = [], []
+    for entry in entries:
+        label, status = _label(entry["size"]), entry["status"]
+        load, probe, seeded = status["load"], status["throttle_probe"], status["residents"]
+        rows += _status_rows(label, load)
+        answers = {**load["statuses"], **load["exceptions"]}
+        residents = load["residents"]
+        notes.append(
+            f"- {label}: answers "
+            + ", ".join(f"{name}: {count:,}" for name, count in sorted(answers.items()))
+            + f". {seeded['count']:,} requesters were given a known code in "
+            f"{seeded['wall_seconds']:.1f} s; the load used {residents['count']:,} of them, "
+            f"each signing in at most {residents['max_uses']} times "
+            f"({residents['clients_out_of_residents']} clients ran out of residents). The "
+            f"phase (warm-up included) made {load['visits']['sign_ins_all']:,} sign-ins, "
+            f"showed {load['visits']['completed_all']:,} status pages, wrote "
+            f"{load['access_events_written']:,} access events and left "
+            f"{load['sessions_created']:,} new session rows. Throttle probe: one reference "
+            f"answered {_runs(probe['by_reference'])}; one client identity answered "
+            f"{_runs(probe['by_client'])}. " + _outside_load([load], cpus, limit) + "\n"
+        )
+    header = ["Cases", "Request", "Count", "Req/s", "p50 ms", "p95 ms", "p99 ms", "Errors"]
+    return [
+        f"## Status check, {plan.get('status_clients', 8)} concurrent clients\n",
+        "A visit is one resident coming back to see their case, as a browser without "
+        "JavaScript does it: GET `/status/` (the sign-in form, its CSRF token and cookie), "
+        "POST `/status/` with the case reference and status code as they were shown to the "
+        "resident, expecting a 302 to `/status/case/`, then GET `/status/case/`, expecting "
+        "200 with the reference on the page. The target counts the two requests of the "
+        f"issue, the sign-in POST and the status page GET ({STATUS_COUNTED}): their "
+        "number in the measured window divided by it. The form page GET before them is "
+        "made, timed and shown, but not counted, so the counted rate is what the server "
+        "sustains while also serving it. Any other answer counts as an error and ends the "
+        "visit. The sign-in compares a keyed hash (HMAC-SHA256) of the code, not a password "
+        "hash; it writes the session (a new key, then the resident's access), and the status "
+        "page writes one access event and updates the session's idle time.\n",
+        "Before the measurements at each size, "
+        f"{plan.get('status_residents', 0):,} seeded requesters who have no code yet are "
+        "given one (`python -m bench.seed residents`: codes from a seeded RNG, only their "
+        "keyed hash stored, as the service stores it, in one `bulk_update`; the references "
+        "and codes go to `bench/out/status-residents-<size>.json`, git-ignored), so each "
+        "size has residents of its own. Client *i* of 8 takes residents *i*, *i* + 8, ... in "
+        "turn. Every visit starts without cookies, and every resident is one client "
+        "identity of its own (`X-Bench-Client: status-<reference>`, trusted in bench mode "
+        "as a trusted proxy's header would be). Both throttles stay on: every sign-in POST "
+        "counts against the client "
+        f"(`MEDIATION_STATUS_CLIENT_RATE` `{settings.get('MEDIATION_STATUS_CLIENT_RATE')}`) "
+        "and against the reference "
+        f"(`MEDIATION_STATUS_REFERENCE_RATE` `{settings.get('MEDIATION_STATUS_REFERENCE_RATE')}`"
+        "), successful or not, and no resident signs in more often in a phase than the "
+        "reference allows (a client that has used up its residents stops and the check "
+        "says so), so the throttles are not what is measured. After the load, one "
+        "reference signs in once more than its budget (each attempt as a new client), and "
+        "one client identity once more than its budget (each attempt as another resident): "
+        "the last attempt of each must answer 429.\n",
+        "A visit does not sign out. Signing out (POST `/status/sign-out/`) drops the "
+        "resident's access from the session and gives the session a new key, so the row "
+        "stays in `django_session` either way (checked: one row per sign-in, before and "
+        "after signing out) until it expires "
+        f"{_duration(settings.get('SESSION_COOKIE_AGE', 0))} after its last write and "
+        "`clearsessions` removes it; the resident's access in it lapses after "
+        f"{_duration(settings.get('MEDIATION_RESIDENT_IDLE_SECONDS', 0))} idle. Signing out "
+        "would add a request without keeping session rows from piling up.\n",
+        _table(header, rows),
+        "".join(notes),
+    ]
+
+
+def _duration(seconds: int) -> str:
+    if seconds and seconds % 3600 == 0:
+        return f"{seconds // 3600} hours"
+    return f"{seconds // 60} minutes"
+
+
+def _runs(statuses: list[int]) -> str:
+    """``[302, 302, 429]`` -> ``2 x 302, then 1 x 429``."""
+    runs: list[tuple[int, int]] = []
+    for status in statuses:
+        if runs and runs[-1][0] == status:
+            runs[-1] = (status, runs[-1][1] + 1)
+        else:
+            runs.append((status, 1))
+    return ", then ".join(f"{count} x {status}" for status, count in runs)
 
 
 def _soak(results: Results) -> list[str]:
@@ -647,6 +868,8 @@ def _soak(results: Results) -> list[str]:
 
 
 def _staff(results: Results) -> list[str]:
+    if not all("staff" in entry for entry in results["sizes"]):
+        return []
     rows = []
     for entry in results["sizes"]:
         for kind, name in (
@@ -692,6 +915,8 @@ def _repeated_queries(results: Results) -> str:
 
 
 def _queries(results: Results) -> list[str]:
+    if not all("queries" in entry for entry in results["sizes"]):
+        return []
     plan = results["plan"]
     rows = []
     for entry in results["sizes"]:
@@ -713,6 +938,8 @@ def _queries(results: Results) -> list[str]:
 
 
 def _breakdown(results: Results) -> list[str]:
+    if not all("queries" in entry for entry in results["sizes"]):
+        return []
     rows = []
     for entry in results["sizes"]:
         breakdown = entry["queries"]["breakdown"]
@@ -769,6 +996,7 @@ MEMORY_STAGES = (
     ("started", "after start"),
     ("after_staff", "after staff run"),
     ("after_form", "after form load"),
+    ("after_status", "after status check"),
     ("after_soak", "after soak"),
 )
 
@@ -809,7 +1037,8 @@ def _memory(results: Results) -> list[str]:
         "pages shared with the master too. The staff run includes one sign-in: Django's "
         "Argon2 hasher uses 100 MiB of memory per password check (memory_cost=102400 KiB), "
         "which is what lifts the peak of the worker that served it; VmRSS shows it is given "
-        "back. "
+        "back (status codes are checked with a keyed hash, HMAC-SHA256, not a password "
+        "hasher). "
         + ("Workers were replaced during the run." if replaced else "No worker was replaced.")
         + "\n",
     ]
@@ -832,6 +1061,7 @@ def render(results: Results) -> str:
         _settings,
         _seeding,
         _form,
+        _status,
         _soak,
         _staff,
         _queries,

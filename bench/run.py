@@ -2,13 +2,19 @@
 
 Steps: recreate the ``mediation_bench`` database; migrate, create the cache
 table and collect static files; create staff; then for 10,000 and for 100,000
-cases: seed (timed), measure the staff pages in-process (SQL queries, where the
-list's time goes), start gunicorn, measure the staff pages (one client,
-sequential) and the public form (concurrent clients: GET /request/ alone, then
-whole journeys), probe the send throttle, read the processes' peak memory; at
-100,000 cases also soak the form with many journeys and watch the workers' RSS;
-stop gunicorn. Writes ``bench/out/results.json`` and ``docs/benchmarks.md`` and
+cases: seed (timed), give some requesters known status codes, measure the staff
+pages in-process (SQL queries, where the list's time goes), start gunicorn,
+measure the staff pages (one client, sequential) and the public form (concurrent
+clients: GET /request/ alone, then whole journeys), probe the send throttle,
+measure the status check (concurrent residents signing in and reading their
+case page), probe its throttles, read the processes' peak memory; at 100,000
+cases also soak the form with many journeys and watch the workers' RSS; stop
+gunicorn. Writes ``bench/out/results.json`` and ``docs/benchmarks.md`` and
 leaves no process behind.
+
+``BENCH_PHASES`` (see ``bench.config``) runs only some of the measurements, e.g.
+``BENCH_PHASES=status BENCH_SIZES=10000 make bench``; such a run writes its
+report to ``bench/out/benchmarks.md``.
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ from bench.config import (
     DB_NAME,
     HOST,
     OUT_DIR,
+    PARTIAL_REPORT_MD,
     PYTHON,
     REDIS_DB,
     REPORT_MD,
@@ -48,6 +55,13 @@ from bench.load import FormPhase, run_form_phase, run_staff_sequence, throttle_p
 from bench.seed import seed_parallel
 from bench.server import Gunicorn
 from bench.soak import run_soak
+from bench.status import (
+    StatusPhase,
+    budget,
+    probe_residents,
+    run_status_phase,
+    status_throttle_probe,
+)
 
 STARTED = time.perf_counter()
 
@@ -199,11 +213,83 @@ def soak(plan: Plan, size: int, server: Gunicorn) -> dict[str, Any]:
     return outcome
 
 
-def measure(plan: Plan, size: int, password: str) -> dict[str, Any]:
-    """Measure everything at the current database size."""
+def seed_status_residents(plan: Plan, size: int, number: int, settings: Any) -> dict[str, Any]:
+    """Give new requesters known status codes: the load's residents, then the probe's."""
+    count = plan.status_residents + probe_residents(settings["MEDIATION_STATUS_CLIENT_RATE"])
+    out = OUT_DIR / f"status-residents-{size}.json"
+    progress(f"Giving {count:,} requesters a known status code ({out.relative_to(ROOT)})")
+    started = time.perf_counter()
+    seeded = django_json(
+        *("bench.seed", "residents", "--count", str(count)),
+        *("--seed", str(4242 + number), "--out", str(out)),
+    )
+    seeded["wall_seconds"] = time.perf_counter() - started
+    if seeded["count"] < count:
+        raise RuntimeError(f"Only {seeded['count']} requesters without a code, {count} needed.")
+    return seeded
+
+
+def measure_status(
+    plan: Plan, size: int, port: int, settings: Any, seeded: dict[str, Any]
+) -> dict[str, Any]:
+    """Residents sign in and read their case page, 8 at once; then probe both throttles."""
+    client_rate = settings["MEDIATION_STATUS_CLIENT_RATE"]
+    reference_rate = settings["MEDIATION_STATUS_REFERENCE_RATE"]
+    residents = [tuple(pair) for pair in json.loads(Path(seeded["file"]).read_text())["residents"]]
+    probe = probe_residents(client_rate)
+    phase = StatusPhase(
+        name="status",
+        host=HOST,
+        port=port,
+        clients=plan.status_clients,
+        warmup_seconds=plan.status_warmup_seconds,
+        seconds=plan.status_seconds,
+        max_requests_per_client=plan.status_max_requests_per_client,
+        residents=tuple((reference, code) for reference, code in residents[probe:]),
+        max_uses=budget(reference_rate),
+    )
+    progress(
+        f"{size:,} cases: status check, {phase.clients} clients, {len(phase.residents):,} "
+        f"residents, {phase.warmup_seconds:.0f} s warm-up + {phase.seconds:.0f} s"
+    )
+    sessions_before = db.count_sessions()
+    load = counting_writes(lambda: run_status_phase(phase))
+    load["sessions_created"] = db.count_sessions() - sessions_before
+    counted = load["counted"]
+    progress(
+        f"{size:,} cases: status check: {counted['requests_per_second']:.0f} req/s "
+        f"(sign-in + status page; {load['total']['requests_per_second']:.0f} with the form "
+        f"page), p50 {counted['p50_ms']:.1f} ms, p95 {counted['p95_ms']:.1f} ms, "
+        f"{load['total']['errors_all']} errors"
+    )
+    progress(
+        f"{size:,} cases: status throttle probe ({reference_rate} per reference, "
+        f"{client_rate} per client)"
+    )
+    throttle = counting_writes(
+        lambda: status_throttle_probe(
+            host=HOST,
+            port=port,
+            residents=[(reference, code) for reference, code in residents[:probe]],
+            client_rate=client_rate,
+            reference_rate=reference_rate,
+        )
+    )
+    progress(
+        f"{size:,} cases: status throttle probe: last answers {throttle['by_reference'][-1]} "
+        f"(per reference), {throttle['by_client'][-1]} (per client)"
+    )
+    return {"residents": seeded, "load": load, "throttle_probe": throttle}
+
+
+def measure(
+    plan: Plan, size: int, password: str, settings: Any, residents: dict[str, Any] | None
+) -> dict[str, Any]:
+    """Measure everything asked for (``plan.phases``) at the current database size."""
     result: dict[str, Any] = {"size": size, "cases_at_start": db.count_cases()}
     references = db.sample_references(COMMUNITIES[0][0], plan.staff_references)
-    result["queries"] = measure_in_process(plan, size, references)
+    if "queries" in plan.phases:
+        result["queries"] = measure_in_process(plan, size, references)
 
     server = Gunicorn(plan, OUT_DIR / f"gunicorn-{size}.log")
     progress(f"{size:,} cases: starting gunicorn: {' '.join(server.command[1:])}")
@@ -211,13 +297,18 @@ def measure(plan: Plan, size: int, password: str) -> dict[str, Any]:
         server.start()
         result["gunicorn"] = {"port": server.port, "command": server.command}
         memory = {"started": server.memory()}
-        result["staff"] = measure_staff(plan, size, server.port, password, references)
-        memory["after_staff"] = server.memory()
-        result["form"] = measure_form(plan, size, server.port)
-        rate = result["queries"]["settings"]["MEDIATION_REQUEST_FORM_RATE"]
-        result["throttle_probe"] = probe_throttle(size, server.port, rate)
-        memory["after_form"] = server.memory()
-        if size == plan.soak_size and plan.soak_journeys > 0:
+        if "staff" in plan.phases:
+            result["staff"] = measure_staff(plan, size, server.port, password, references)
+            memory["after_staff"] = server.memory()
+        if "form" in plan.phases:
+            result["form"] = measure_form(plan, size, server.port)
+            rate = settings["MEDIATION_REQUEST_FORM_RATE"]
+            result["throttle_probe"] = probe_throttle(size, server.port, rate)
+            memory["after_form"] = server.memory()
+        if residents is not None:
+            result["status"] = measure_status(plan, size, server.port, settings, residents)
+            memory["after_status"] = server.memory()
+        if "soak" in plan.phases and size == plan.soak_size and plan.soak_journeys > 0:
             result["soak"] = soak(plan, size, server)
             memory["after_soak"] = server.memory()
         result["memory"] = memory
@@ -232,8 +323,8 @@ def measure(plan: Plan, size: int, password: str) -> dict[str, Any]:
 def main() -> int:
     plan, targets = Plan(), Targets()
     OUT_DIR.mkdir(parents=True, exist_ok=True)
-    for old_log in OUT_DIR.glob("gunicorn-*.log"):
-        old_log.unlink()
+    for old in [*OUT_DIR.glob("gunicorn-*.log"), *OUT_DIR.glob("status-residents-*.json")]:
+        old.unlink()
     results: dict[str, Any] = {
         "started_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "plan": plan.as_dict(),
@@ -252,6 +343,9 @@ def main() -> int:
 
     password = secrets.token_urlsafe(24)
     django_json("bench.seed", "staff", "--password", password)
+    settings = django_json("bench.inprocess", "--settings-only")["settings"]
+    results["settings"] = settings
+    progress(f"Phases: {', '.join(plan.phases)}")
 
     results["seeding"], results["sizes"] = [], []
     seeded = 0
@@ -263,18 +357,23 @@ def main() -> int:
         seeded = size
         progress(
             f"Seeded {timing['count']:,} in {timing['wall_seconds']:.1f} s "
-            f"({timing['cases_per_second']:.0f} cases/s); VACUUM ANALYZE, CHECKPOINT, sync"
+            f"({timing['cases_per_second']:.0f} cases/s)"
         )
+        residents = None
+        if "status" in plan.phases:
+            residents = seed_status_residents(plan, size, number, settings)
+        progress("VACUUM ANALYZE, CHECKPOINT, sync")
         db.settle_after_bulk_load()
-        results["sizes"].append(measure(plan, size, password))
+        results["sizes"].append(measure(plan, size, password, settings, residents))
 
     results["code"]["end"] = machine.code_state()
     results["database_size"] = db.database_size()
     results["runtime_seconds"] = time.perf_counter() - STARTED
     results["checks"] = report.evaluate(results)
     RESULTS_JSON.write_text(json.dumps(results, indent=2, default=str))
-    REPORT_MD.write_text(report.render(results))
-    progress(f"Wrote {RESULTS_JSON.relative_to(ROOT)} and {REPORT_MD.relative_to(ROOT)}")
+    report_md = PARTIAL_REPORT_MD if plan.partial else REPORT_MD
+    report_md.write_text(report.render(results))
+    progress(f"Wrote {RESULTS_JSON.relative_to(ROOT)} and {report_md.relative_to(ROOT)}")
     for check in results["checks"]:
         print(f"  {'PASS' if check['passed'] else 'FAIL'}  {check['name']}: {check['measured']}")
     missed = sum(1 for check in results["checks"] if not check["passed"])

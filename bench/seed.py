@@ -1,9 +1,15 @@
 """Seed the benchmark database: staff and communities, then encrypted cases in bulk.
 
-Run as ``python -m bench.seed staff --password ...`` or ``python -m bench.seed cases
---count N --seed S`` with the benchmark's environment (see ``config.django_env``);
-each prints one JSON line. ``seed_parallel`` runs several ``cases`` processes at
-once from the orchestrator, which needs no Django of its own.
+Run as ``python -m bench.seed staff --password ...``, ``python -m bench.seed cases
+--count N --seed S`` or ``python -m bench.seed residents --count N --seed S --out
+FILE`` with the benchmark's environment (see ``config.django_env``); each prints
+one JSON line. ``seed_parallel`` runs several ``cases`` processes at once from the
+orchestrator, which needs no Django of its own.
+
+The seeded cases' requesters have no status code. ``residents`` gives ``count``
+of them one (drawn from a seeded RNG: benchmark data, not secrets), stores only
+its keyed hash as the service does, and writes the references and codes to
+``FILE`` (under the git-ignored bench/out/) for the load clients to sign in with.
 """
 
 from __future__ import annotations
@@ -11,8 +17,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import subprocess
 import time
+from pathlib import Path
 from typing import Any
 
 from bench.config import COMMUNITIES, COORDINATOR, MEDIATORS, PYTHON, ROOT, django_env
@@ -76,6 +84,39 @@ def create_cases(count: int, seed: int, batch_size: int) -> dict[str, object]:
     }
 
 
+def create_status_residents(count: int, seed: int, out: Path) -> dict[str, object]:
+    """Give ``count`` requesters without a code a known one; write them to ``out``.
+
+    Requesters who already have a code (chosen at an earlier size, or who sent the
+    form during the run) are left alone, so each size gets residents of its own.
+    The pick is by party id, which is random (uuid4): both communities, all stages.
+    """
+    started = time.perf_counter()
+    _setup_django()
+    from mediation.cases.models import Party, PartyRole
+    from mediation.cases.status_codes import ALPHABET, LENGTH, hash_code
+
+    rng = random.Random(seed)
+    chosen = list(
+        Party.objects.filter(role=PartyRole.REQUESTER, status_code_hash="")
+        .order_by("id")
+        .values_list("id", "case__reference")[:count]
+    )
+    residents, parties = [], []
+    for party_id, reference in chosen:
+        code = "".join(rng.choice(ALPHABET) for _ in range(LENGTH))
+        residents.append([reference, code])
+        parties.append(Party(id=party_id, status_code_hash=hash_code(code)))
+    Party.objects.bulk_update(parties, ["status_code_hash"], batch_size=1000)
+    out.write_text(json.dumps({"residents": residents}))
+    return {
+        "count": len(residents),
+        "asked": count,
+        "file": str(out),
+        "process_seconds": time.perf_counter() - started,
+    }
+
+
 def seed_parallel(count: int, seed: int, processes: int, batch_size: int) -> dict[str, Any]:
     """Seed ``count`` cases split over ``processes`` processes; return wall time and rate."""
     shares = [count // processes + (1 if i < count % processes else 0) for i in range(processes)]
@@ -123,9 +164,15 @@ def main() -> None:
     cases.add_argument("--count", type=int, required=True)
     cases.add_argument("--seed", type=int, default=2026)
     cases.add_argument("--batch-size", type=int, default=2000)
+    residents = sub.add_parser("residents")
+    residents.add_argument("--count", type=int, required=True)
+    residents.add_argument("--seed", type=int, default=2026)
+    residents.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
     if args.command == "staff":
         result = create_staff(args.password)
+    elif args.command == "residents":
+        result = create_status_residents(args.count, args.seed, args.out)
     else:
         result = create_cases(args.count, args.seed, args.batch_size)
     print(json.dumps(result))
