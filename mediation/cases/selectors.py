@@ -153,6 +153,17 @@ def triage_queue_for_user(*, user: User, filters: TriageFilters) -> QuerySet[Cas
     return cases.select_related("community").only(*TRIAGE_COLUMNS).order_by("submitted_at", "id")
 
 
+def parties_signing_in_with(reference: str) -> QuerySet[Party]:
+    """Return the parties whose status-page reference ``reference`` (canonical) is.
+
+    The requester signs in with the case's reference, another party with
+    their own, so neither learns the other's.
+    """
+    return Party.objects.filter(
+        Q(case__reference=reference, reference__isnull=True) | Q(reference=reference)
+    )
+
+
 def case_for_coordinator(*, user: User, reference: str) -> Case:
     """Return the case if ``user`` coordinates its community; otherwise log and raise 404."""
     return case_in_scope(

@@ -65,3 +65,30 @@ STATISTICS_NOTICE = Notice(
 CURRENT_NOTICES = {
     notice.purpose: notice for notice in (MEDIATION_NOTICE, CONTACT_NOTICE, STATISTICS_NOTICE)
 }
+
+
+@dataclass(frozen=True)
+class InformationNotice:
+    """A notice that informs without asking for consent (GDPR Art. 14), versioned."""
+
+    version: str
+    text: _StrPromise
+
+    def text_in(self, language: str) -> str:
+        with override(language):
+            return str(self.text)
+
+
+OTHER_PARTY_NOTICE = InformationNotice(
+    version="other-party-2026-11",
+    text=_(
+        "Someone has asked the mediation centre for help with a disagreement they have "
+        "with you. The centre holds what they told us about the disagreement, how they "
+        "described you, and how to reach you if they gave it. We hold it only to offer "
+        "you mediation, which is voluntary: you may say no, and the case then ends. Only "
+        "the coordinator and the mediators of the case can read it, every access is "
+        "logged, and it is deleted after the case is closed. If you take part you get "
+        "your own reference and status code, to see what is held about you, to add your "
+        "side, or to ask for it to be corrected or deleted."
+    ),
+)

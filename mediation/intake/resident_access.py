@@ -20,6 +20,7 @@ from mediation.audit.models import AccessEvent, Action, ActorRole, ActorType, Ou
 from mediation.audit.services import access_event_record, access_event_record_refused
 from mediation.cases.models import Case, Party, PartyRole
 from mediation.cases.references import normalise as normalise_reference
+from mediation.cases.selectors import parties_signing_in_with
 from mediation.cases.services import party_issue_status_code
 from mediation.cases.stages import Stage, resident_stage
 from mediation.cases.status_codes import code_matches, hash_code
@@ -40,11 +41,7 @@ def _role(party: Party) -> ActorRole:
 def resident_verify(*, reference_text: str, code_text: str) -> Party | None:
     """Return the party whose reference and code these are, or None; log the attempt."""
     reference = normalise_reference(reference_text)
-    parties = (
-        list(Party.objects.filter(case__reference=reference).select_related("case"))
-        if reference
-        else []
-    )
+    parties = list(parties_signing_in_with(reference).select_related("case")) if reference else []
     holders = [party for party in parties if party.status_code_hash]
     match = None
     for party in holders:
@@ -152,9 +149,7 @@ def resident_replace_code(*, reference_text: str, email_text: str) -> bool:
     """
     reference = normalise_reference(reference_text)
     parties = (
-        list(
-            Party.objects.filter(case__reference=reference).select_related("case", "case__data_key")
-        )
+        list(parties_signing_in_with(reference).select_related("case", "case__data_key"))
         if reference
         else []
     )
@@ -175,7 +170,7 @@ def resident_replace_code(*, reference_text: str, email_text: str) -> bool:
                 )
                 send_status_code_email(
                     address=str(contact["detail"]),
-                    reference=party.case.reference,
+                    reference=party.status_reference,
                     code=code,
                     language=party.language,
                 )

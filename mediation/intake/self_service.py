@@ -119,7 +119,7 @@ def resident_export(*, party: Party) -> dict[str, Any]:
         for s in Statement.objects.filter(party=party).order_by("created_at")
     ]
     data: dict[str, Any] = {
-        "case_reference": case.reference,
+        "case_reference": party.status_reference,
         "submitted": case.submitted_at.isoformat(),
         "category": case.category,
         "contact": json.loads(fields.decrypt(party, "contact", cipher) or "{}"),

@@ -155,7 +155,7 @@ def download(request: HttpRequest, party: Party) -> HttpResponse:
         json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json"
     )
     response["Content-Disposition"] = (
-        f'attachment; filename="mediation-{display(party.case.reference)}.json"'
+        f'attachment; filename="mediation-{display(party.status_reference)}.json"'
     )
     return response
 

@@ -151,7 +151,7 @@ def status_case(request: HttpRequest) -> HttpResponse:
         "intake/status_case.html",
         {
             "view": view,
-            "reference": display_reference(view.case.reference),
+            "reference": display_reference(view.party.status_reference),
             "stages": list(Stage),
             "explanation": STAGE_EXPLANATIONS[view.stage],
             "consents": [

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mediation.intake import staff_views, status_actions, status_views, views
+from mediation.intake import other_party_views, staff_views, status_actions, status_views, views
 
 app_name = "intake"
 
@@ -14,6 +14,27 @@ urlpatterns = [
     path("request/<slug:slug>/", views.step, name="step"),
     path("intake/new/", staff_views.staff_intake, name="staff_intake"),
     path("intake/<str:reference>/new-code/", staff_views.staff_new_code, name="staff_new_code"),
+    path("cases/<str:reference>/other-party/", other_party_views.other_party, name="other_party"),
+    path(
+        "cases/<str:reference>/other-party/notified/",
+        other_party_views.notified,
+        name="other_party_notified",
+    ),
+    path(
+        "cases/<str:reference>/other-party/agreed/",
+        other_party_views.agreed,
+        name="other_party_agreed",
+    ),
+    path(
+        "cases/<str:reference>/other-party/declined/",
+        other_party_views.declined,
+        name="other_party_declined",
+    ),
+    path(
+        "cases/<str:reference>/other-party/new-code/",
+        other_party_views.new_code,
+        name="other_party_new_code",
+    ),
     path("status/", status_views.status_sign_in, name="status"),
     path("status/case/", status_views.status_case, name="status_case"),
     path("status/lost-code/", status_views.lost_code, name="lost_code"),

@@ -259,6 +259,13 @@ INVENTORY: dict[str, dict[str, Classification]] = {
             ),
         ),
         "decision": Pseudonymous("whether the party agreed to mediation", _CASE_META),
+        "reference": Pseudonymous(
+            "the other party's own reference for the status page", _CASE_META
+        ),
+        "contacted_via": Pseudonymous("how the centre first reached the other party", _CASE_META),
+        "notice_version": Pseudonymous(
+            "which notice the party was given (GDPR Art. 14)", _CASE_META
+        ),
         "decided_at": Pseudonymous("when the party decided", _CASE_META),
         "notified_at": Pseudonymous(
             "when the other party was told what is held about them (GDPR Art. 14)", _CASE_META

@@ -138,12 +138,33 @@ class PartyDecision(models.TextChoices):
     DECLINED = "declined", _("Declined mediation")
 
 
+class ContactMethod(models.TextChoices):
+    """How the centre first reached the other party."""
+
+    PHONE = "phone", _("By phone")
+    EMAIL = "email", _("By email")
+    LETTER = "letter", _("By letter")
+    IN_PERSON = "in_person", _("In person")
+    VIA_REQUESTER = "via_requester", _("Through the requester")
+
+
 class Party(models.Model):
     """A person on one side of a case. Not linked to anyone in any other case."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="parties")
     role = models.CharField(_("role"), max_length=12, choices=PartyRole.choices)
+    reference = models.CharField(
+        _("own reference"),
+        max_length=10,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_(
+            "The other party's own reference for the status page; the requester uses the "
+            "case's. Neither learns the other's."
+        ),
+    )
     # How this person is known, in their own or the requester's words (no real name needed).
     identity = EncryptedField(logical_name="party.identity")
     contact = EncryptedField(logical_name="party.contact")
@@ -164,6 +185,12 @@ class Party(models.Model):
         default=PartyDecision.PENDING,
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    contacted_via = models.CharField(
+        _("contacted"), max_length=14, choices=ContactMethod.choices, blank=True
+    )
+    notice_version = models.CharField(
+        max_length=40, blank=True, help_text=_("The version of the notice the party was given.")
+    )
     notified_at = models.DateTimeField(
         _("told what is held about them"),
         null=True,
@@ -190,6 +217,11 @@ class Party(models.Model):
 
     def __str__(self) -> str:
         return f"party {self.pk}"
+
+    @property
+    def status_reference(self) -> str:
+        """The reference this party signs in with: their own, or else the case's."""
+        return self.reference or self.case.reference
 
 
 class Statement(models.Model):
