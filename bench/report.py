@@ -749,7 +749,7 @@ def _status(results: Results) -> list[str]:
             + ", ".join(f"{name}: {count:,}" for name, count in sorted(answers.items()))
             + f". {seeded['count']:,} requesters were given a known code in "
             f"{seeded['wall_seconds']:.1f} s; the load used {residents['count']:,} of them, "
-            f"each signing in at most {residents['max_uses']} times "
+            f"each signing in at most {_times(residents['max_uses'])} "
             f"({residents['clients_out_of_residents']} clients ran out of residents). The "
             f"phase (warm-up included) made {load['visits']['sign_ins_all']:,} sign-ins, "
             f"showed {load['visits']['completed_all']:,} status pages, wrote "
@@ -803,6 +803,10 @@ def _status(results: Results) -> list[str]:
         _table(header, rows),
         "".join(notes),
     ]
+
+
+def _times(count: int) -> str:
+    return "once" if count == 1 else f"{count} times"
 
 
 def _duration(seconds: int) -> str:
