@@ -96,6 +96,8 @@ if PRODUCTION and not env.str("EMAIL_URL", default=""):
 MEDIATION_STATUS_CLIENT_RATE = env.str("MEDIATION_STATUS_CLIENT_RATE", default="30/h")
 MEDIATION_STATUS_REFERENCE_RATE = env.str("MEDIATION_STATUS_REFERENCE_RATE", default="10/15m")
 MEDIATION_RESIDENT_IDLE_SECONDS = env.int("MEDIATION_RESIDENT_IDLE_SECONDS", default=15 * 60)
+# How long a break-glass access to a case outside one's scope lasts.
+MEDIATION_BREAK_GLASS_MINUTES = env.int("MEDIATION_BREAK_GLASS_MINUTES", default=60)
 
 # Where the quick-exit link goes: a neutral site, opened in place of this one.
 MEDIATION_QUICK_EXIT_URL = env.str(

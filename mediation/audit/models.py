@@ -8,10 +8,16 @@ database role may only INSERT and SELECT (docs/operations.md).
 
 from __future__ import annotations
 
+import uuid
+
 import pgtrigger
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from mediation.privacy.fields import EncryptedField
+from mediation.privacy.models import DataKey
 
 
 class ActorType(models.TextChoices):
@@ -59,6 +65,8 @@ class Purpose(models.TextChoices):
     AUTHENTICATION = "authentication", _("Signing in")
     KEY_MANAGEMENT = "key_management", _("Key management")
     SELF_SERVICE = "self_service", _("The person's own request")
+    BREAK_GLASS = "break_glass", _("Break-glass access beyond the usual scope")
+    REVIEW = "review", _("Reviewing access to personal data")
 
 
 class Channel(models.TextChoices):
@@ -87,6 +95,11 @@ class AccessEvent(models.Model):
     purpose = models.CharField(max_length=20, choices=Purpose.choices)
     channel = models.CharField(max_length=8, choices=Channel.choices)
     request_id = models.UUIDField(null=True, blank=True)
+    break_glass_id = models.UUIDField(
+        null=True,
+        blank=True,
+        help_text=_("The break-glass access this event was made under; its reason is kept there."),
+    )
 
     class Meta:
         verbose_name = _("access event")
@@ -94,6 +107,11 @@ class AccessEvent(models.Model):
         indexes = [
             models.Index(fields=["object_type", "object_id"], name="access_event_object"),
             models.Index(fields=["actor_type", "actor_id"], name="access_event_actor"),
+            models.Index(
+                fields=["break_glass_id"],
+                condition=models.Q(break_glass_id__isnull=False),
+                name="access_event_break_glass",
+            ),
         ]
         triggers = [
             pgtrigger.Protect(
@@ -104,3 +122,53 @@ class AccessEvent(models.Model):
 
     def __str__(self) -> str:
         return f"access event {self.pk}"
+
+
+class ReviewDecision(models.TextChoices):
+    PENDING = "", _("Not yet reviewed")
+    JUSTIFIED = "justified", _("Justified")
+    NOT_JUSTIFIED = "not_justified", _("Not justified: followed up")
+
+
+class BreakGlassAccess(models.Model):
+    """An access beyond a user's scope: time-limited, with a written reason, reviewed.
+
+    The reason is free text, so it is kept here, encrypted with this record's
+    own data key, never in the access log: the log's events carry only this
+    record's id. Plain ids (no foreign keys to cases) like the log itself.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="break_glass_accesses"
+    )
+    case_id = models.UUIDField()
+    community_id = models.IntegerField()
+    data_key = models.OneToOneField(
+        DataKey, on_delete=models.PROTECT, null=True, related_name="break_glass_access"
+    )
+    reason = EncryptedField(logical_name="break_glass.reason")
+    granted_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    decision = models.CharField(
+        _("review"), max_length=14, choices=ReviewDecision.choices, blank=True, default=""
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("break-glass access")
+        verbose_name_plural = _("break-glass accesses")
+        indexes = [
+            models.Index(fields=["user", "case_id", "expires_at"], name="break_glass_active"),
+            models.Index(fields=["community_id", "granted_at"], name="break_glass_review"),
+        ]
+
+    def __str__(self) -> str:
+        return f"break-glass access {self.pk}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import connection
 
 from mediation.audit import context
@@ -18,6 +20,7 @@ def _event(
     purpose: Purpose,
     outcome: Outcome,
     community_id: int | None,
+    break_glass_id: uuid.UUID | None = None,
 ) -> AccessEvent:
     audit = context.current()
     return AccessEvent(
@@ -32,6 +35,7 @@ def _event(
         purpose=purpose,
         channel=audit.channel if audit else Channel.COMMAND,
         request_id=audit.request_id if audit else None,
+        break_glass_id=break_glass_id,
     )
 
 
@@ -43,6 +47,7 @@ def access_event_record(
     object_id: object,
     purpose: Purpose,
     community_id: int | None = None,
+    break_glass_id: uuid.UUID | None = None,
 ) -> AccessEvent:
     """Record a successful access in the current transaction.
 
@@ -57,6 +62,7 @@ def access_event_record(
         purpose=purpose,
         outcome=Outcome.SUCCESS,
         community_id=community_id,
+        break_glass_id=break_glass_id,
     )
     event.save(force_insert=True)
     return event

@@ -14,11 +14,12 @@ from datetime import datetime
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from mediation.accounts.models import User
 from mediation.accounts.selectors import StaffScope, staff_scope
 from mediation.audit.actors import Actor
-from mediation.audit.models import Action, ActorRole, Purpose
+from mediation.audit.models import Action, ActorRole, BreakGlassAccess, Purpose
 from mediation.audit.services import access_event_record, access_event_record_refused
 from mediation.cases.models import Case, CaseAssignment, CaseEvent, Party, PartyRole, Status
 from mediation.cases.references import normalise
@@ -60,6 +61,22 @@ def cases_visible_to(*, scope: StaffScope) -> QuerySet[Case]:
     if not condition:
         return Case.objects.none()
     return Case.objects.filter(condition)
+
+
+def _break_glass_in_force(scope: StaffScope, case: Case) -> BreakGlassAccess | None:
+    if not (scope.coordinator_of or scope.is_administrator):
+        return None
+    return (
+        BreakGlassAccess.objects.filter(
+            user_id=scope.user_id, case_id=case.pk, expires_at__gt=timezone.now()
+        )
+        .order_by("-expires_at")
+        .first()
+    )
+
+
+def _break_glass_role(scope: StaffScope) -> ActorRole:
+    return ActorRole.ADMINISTRATOR if scope.is_administrator else ActorRole.COORDINATOR
 
 
 def _role_for(scope: StaffScope, case: Case) -> ActorRole:
@@ -261,6 +278,8 @@ class CaseDetail:
     assignments: list[CaseAssignment]
     statements: list[StatementLine]
     timeline: list[CaseEvent]
+    # Set when the user reads the case under a break-glass access (read only).
+    break_glass: BreakGlassAccess | None = None
 
 
 def case_detail_for_user(*, user: User, reference: str) -> CaseDetail:
@@ -279,38 +298,47 @@ def case_detail_for_user(*, user: User, reference: str) -> CaseDetail:
             .filter(reference=canonical)
             .first()
         )
+    grant = None
     if case is None:
         # Log which case was asked for, if it exists, without telling the caller.
         hidden = (
-            Case.objects.filter(reference=canonical).values("pk", "community_id").first()
+            Case.objects.select_related("community", "data_key", "duplicate_of")
+            .filter(reference=canonical)
+            .first()
             if canonical
             else None
         )
-        access_event_record_refused(
-            actor=Actor.staff(user.pk),
-            action=Action.VIEW,
-            object_type=OBJECT_TYPE,
-            object_id=hidden["pk"] if hidden else None,
-            purpose=Purpose.CASEWORK,
-            community_id=hidden["community_id"] if hidden else None,
-        )
-        raise CaseNotFound
+        grant = _break_glass_in_force(scope, hidden) if hidden is not None else None
+        if grant is None or hidden is None:
+            access_event_record_refused(
+                actor=Actor.staff(user.pk),
+                action=Action.VIEW,
+                object_type=OBJECT_TYPE,
+                object_id=hidden.pk if hidden else None,
+                purpose=Purpose.CASEWORK,
+                community_id=hidden.community_id if hidden else None,
+            )
+            raise CaseNotFound
+        case = hidden
     cipher = CaseCipher.for_data_key(case.data_key)
     parties = list(case.parties.all())
     requester = next((p for p in parties if p.role == PartyRole.REQUESTER), None)
     other = next((p for p in parties if p.role == PartyRole.OTHER_PARTY), None)
     roles = {party.pk: party.get_role_display() for party in parties}
+    role = _break_glass_role(scope) if grant else _role_for(scope, case)
     access_event_record(
-        actor=Actor.staff(user.pk, _role_for(scope, case)),
+        actor=Actor.staff(user.pk, role),
         action=Action.VIEW,
         object_type=OBJECT_TYPE,
         object_id=case.pk,
-        purpose=Purpose.CASEWORK,
+        purpose=Purpose.BREAK_GLASS if grant else Purpose.CASEWORK,
         community_id=case.community_id,
+        break_glass_id=grant.pk if grant else None,
     )
     return CaseDetail(
         case=case,
-        role=_role_for(scope, case),
+        role=role,
+        break_glass=grant,
         description=fields.decrypt(case, "description", cipher) or "",
         requester=_requester_details(requester, cipher) if requester else None,
         other_party=_other_party_details(other, cipher) if other else None,

@@ -61,10 +61,14 @@ def case_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     detail = case_detail_for_user(user=request.user, reference=reference)  # type: ignore[arg-type]
-    moves = [
-        TransitionForm(transition=transition)
-        for transition in transitions_open_to(status=detail.case.status, role=detail.role)
-    ]
+    moves = (
+        []
+        if detail.break_glass
+        else [
+            TransitionForm(transition=transition)
+            for transition in transitions_open_to(status=detail.case.status, role=detail.role)
+        ]
+    )
     return render(
         request,
         "cases/case_detail.html",
@@ -72,7 +76,7 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "detail": detail,
             "case": detail.case,
             "moves": moves,
-            "is_coordinator": detail.role == ActorRole.COORDINATOR,
+            "is_coordinator": detail.role == ActorRole.COORDINATOR and not detail.break_glass,
             "duplicate_form": DuplicateForm(),
         },
     )

@@ -20,9 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from mediation.accounts.selectors import communities_accepting_requests
 from mediation.cases.models import Category, ContactChannel
 from mediation.consent.notices import CONTACT_NOTICE, MEDIATION_NOTICE, STATISTICS_NOTICE
+from mediation.privacy.text import has_control_characters
 
-# C0 and C1 control characters other than tab, line feed and carriage return.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{5,24}$")
 
 DESCRIPTION_MAX = 5000
@@ -30,7 +29,7 @@ SHORT_TEXT_MAX = 500
 
 
 def reject_control_characters(value: str) -> None:
-    if _CONTROL.search(value):
+    if has_control_characters(value):
         raise forms.ValidationError(
             _("Remove the special characters that cannot be shown, then try again."),
             code="control_characters",
