@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -120,7 +121,8 @@ if PRODUCTION:
         )
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin on django-otp's two-factor admin site (mediation.accounts.admin_site).
+    "mediation.accounts.admin_apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -130,6 +132,10 @@ INSTALLED_APPS = [
     "pgtrigger",
     "csp",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "mediation.accounts",
     "mediation.audit",
     "mediation.privacy",
@@ -147,11 +153,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "mediation.accounts.middleware.StaffSessionMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "mediation.privacy.middleware.NoStoreMiddleware",
+    # Last, so that it sees the lockout flag any view or backend set.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "mediation.urls"
@@ -204,7 +214,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": env.cache("CACHE_URL", default="dbcache://mediation_cache")}
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -221,6 +235,40 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "cases:list"
 LOGOUT_REDIRECT_URL = "accounts:login"
+
+# Staff sign in with a password and then a code from an authenticator app (or
+# one recovery code); there is no setting that skips the second step. A staff
+# session ends after this long without a request, and this long after sign-in
+# whatever happens (decision 0008).
+MEDIATION_STAFF_IDLE_SECONDS = env.int("MEDIATION_STAFF_IDLE_SECONDS", default=30 * 60)
+MEDIATION_STAFF_ABSOLUTE_SECONDS = env.int("MEDIATION_STAFF_ABSOLUTE_SECONDS", default=10 * 60 * 60)
+# Password and code attempts per client, across usernames (django-ratelimit syntax).
+MEDIATION_STAFF_SIGN_IN_CLIENT_RATE = env.str("MEDIATION_STAFF_SIGN_IN_CLIENT_RATE", default="60/h")
+OTP_TOTP_ISSUER = "Community mediation"
+
+# django-axes: a username is locked for a cool-off after repeated failures of
+# either step. It stores a keyed hash of the username, no address, no user
+# agent (mediation.accounts.lockout), and keeps no log of successful sign-ins:
+# the access log records every sign-in event.
+AXES_FAILURE_LIMIT = env.int("MEDIATION_STAFF_LOCKOUT_FAILURES", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("MEDIATION_STAFF_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "mediation.accounts.lockout.MinimisedDatabaseHandler"
+AXES_USERNAME_CALLABLE = "mediation.accounts.lockout.username_key"
+AXES_CLIENT_IP_CALLABLE = "mediation.accounts.lockout.no_client_address"
+AXES_LOCKOUT_CALLABLE = "mediation.accounts.lockout.lockout_response"
+AXES_SENSITIVE_PARAMETERS = ["username", "password", "code", "csrfmiddlewaretoken", "next"]
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+# axes.W006 wants the client address among the lockout parameters. Locking per
+# address would mean storing addresses, and one shared office address would
+# lock out a whole centre; clients are limited instead by the sign-in rate
+# above, counted on a keyed hash of the address (decision 0008).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = 12 * 60 * 60
@@ -305,5 +353,7 @@ LOGGING = {
     "loggers": {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "django.server": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        # Sign-in failures and lockouts are in the access log, as codes and ids.
+        "axes": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }

@@ -7,12 +7,17 @@ an outsider (coordinator of community B) who must see nothing of A.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import pytest
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from mediation.accounts.models import Community, Role, User
+from mediation.accounts.sessions import mark_signed_in
 from mediation.cases.models import Case
 from tests.factories import CommunityFactory, make_case, staff_with_role
 
@@ -62,9 +67,29 @@ def cast(db: None) -> Cast:
 
 
 def client_for(user: User) -> Client:
+    """Return a client signed in as ``user`` with both steps, as the sign-in flow leaves it."""
     client = Client()
     client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="authenticator app", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    mark_signed_in(session)
+    session.save()
     return client
+
+
+def totp_code(device: TOTPDevice, *, steps_ahead: int = 0) -> str:
+    """Return the code an authenticator app holding ``device``'s key shows now.
+
+    ``steps_ahead=1`` gives the next 30-second code, which is also accepted:
+    django-otp accepts each code once, so a second sign-in within the same
+    30 seconds needs it.
+    """
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time() + steps_ahead * device.step
+    return f"{totp.token():0{device.digits}d}"
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 
@@ -47,6 +48,12 @@ class User(AbstractUser):
 
     first_name = None  # type: ignore[assignment]
     last_name = None  # type: ignore[assignment]
+    session_generation = models.PositiveIntegerField(
+        _("session generation"),
+        default=0,
+        editable=False,
+        help_text=_("Raised to end every session of the user at once."),
+    )
 
     objects = UserManager()  # type: ignore[misc]
 
@@ -56,6 +63,23 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return f"user {self.pk}"
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        """Return Django's session hash, bound to the session generation as well.
+
+        Django stores this hash in the session at sign-in and compares it on
+        every request, flushing the session on a mismatch. A password change
+        already alters it; raising ``session_generation`` (deactivation,
+        two-factor reset) does the same, so every session of the user ends
+        without having to find their rows in the session table.
+        """
+        key_salt = "mediation.accounts.User.get_session_auth_hash"
+        return salted_hmac(
+            key_salt,
+            f"{self.password}|{self.session_generation}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
 
 class RoleAssignment(models.Model):

@@ -42,6 +42,10 @@ class Retention(StrEnum):
     KEY = "until the case is erased (crypto-shredding deletes it)"
     DSR = "the register of data subject requests: 3 years after the answer (accountability)"
     DRAFT = "until sent, abandoned on quick exit, or 60 minutes without activity"
+    SIGN_IN_ATTEMPTS = (
+        "until the lockout cool-off after the last failure has passed (15 minutes by "
+        "default), or the next successful sign-in"
+    )
 
 
 class Subject(StrEnum):
@@ -89,6 +93,50 @@ Classification = Personal | Pseudonymous | NotPersonal
 
 ID = NotPersonal("random or sequential identifier")
 CONFIG = NotPersonal("configuration")
+AXES_NOT_RECORDED = NotPersonal(
+    "always empty: django-axes is given no client address, user agent or Accept header "
+    "(mediation.accounts.lockout; tested)"
+)
+AXES_UNUSED = NotPersonal(
+    "table left empty: the access and failure logs of django-axes are switched off "
+    "(AXES_DISABLE_ACCESS_LOG, AXES_ENABLE_ACCESS_FAILURE_LOG; tested)"
+)
+
+
+def _otp_device(**fields: Classification) -> dict[str, Classification]:
+    """Return the classification of django-otp's common device fields, plus ``fields``."""
+    return {
+        "id": ID,
+        "user": Pseudonymous("whose second sign-in factor this is", Retention.STAFF_ACCOUNT),
+        "name": NotPersonal("a fixed label ('authenticator app', 'recovery codes')"),
+        "confirmed": CONFIG,
+        "throttling_failure_timestamp": Pseudonymous(
+            "pausing the device after wrong codes", Retention.STAFF_ACCOUNT
+        ),
+        "throttling_failure_count": Pseudonymous(
+            "pausing the device after wrong codes", Retention.STAFF_ACCOUNT
+        ),
+        "created_at": Pseudonymous("when two-factor sign-in was set up", Retention.STAFF_ACCOUNT),
+        "last_used_at": Pseudonymous(
+            "security: spotting dormant or misused accounts", Retention.STAFF_ACCOUNT
+        ),
+        **fields,
+    }
+
+
+def _axes_access(**fields: Classification) -> dict[str, Classification]:
+    """Return the classification of django-axes' common access fields, plus ``fields``."""
+    return {
+        "id": ID,
+        "user_agent": AXES_NOT_RECORDED,
+        "ip_address": AXES_NOT_RECORDED,
+        "http_accept": AXES_NOT_RECORDED,
+        "path_info": NotPersonal("which sign-in page was used"),
+        **fields,
+    }
+
+
+_CASE_META = Retention.CASE
 
 _CASE_META = Retention.CASE
 
@@ -148,6 +196,7 @@ INVENTORY: dict[str, dict[str, Classification]] = {
         ),
         "groups": CONFIG,
         "user_permissions": CONFIG,
+        "session_generation": NotPersonal("a counter raised to end all the user's sessions"),
     },
     "accounts.RoleAssignment": {
         "id": ID,
@@ -446,7 +495,10 @@ INVENTORY: dict[str, dict[str, Classification]] = {
     "sessions.Session": {
         "session_key": NotPersonal("random session id"),
         "session_data": Personal(
-            purpose="keeping a staff member signed in; showing a reference once after a request",
+            purpose=(
+                "keeping a staff member signed in (user id, two-factor device id, sign-in and "
+                "last-use times); showing a reference once after a request"
+            ),
             legal_basis=LegalBasis.LEGITIMATE_INTERESTS,
             retention=Retention.SESSION,
             subject=Subject.STAFF,
@@ -458,6 +510,68 @@ INVENTORY: dict[str, dict[str, Classification]] = {
         ),
         "expire_date": NotPersonal("session expiry"),
     },
+    "otp_totp.TOTPDevice": _otp_device(
+        key=Personal(
+            purpose="second sign-in factor: the secret shared with the staff member's app",
+            legal_basis=LegalBasis.CONTRACT,
+            retention=Retention.STAFF_ACCOUNT,
+            subject=Subject.STAFF,
+            visible_to=(Audience.THE_STAFF_MEMBER,),
+            unencrypted_because=(
+                "third-party table (django-otp): checking a code needs the secret itself; "
+                "shown once to its owner at set-up, never in the admin"
+            ),
+        ),
+        step=CONFIG,
+        t0=CONFIG,
+        digits=CONFIG,
+        tolerance=CONFIG,
+        drift=NotPersonal("how far the app's clock is off, in 30-second steps"),
+        last_t=Pseudonymous(
+            "the time step of the last code accepted, so that no code works twice",
+            Retention.STAFF_ACCOUNT,
+        ),
+    ),
+    "otp_static.StaticDevice": _otp_device(),
+    "otp_static.StaticToken": {
+        "id": ID,
+        "device": NotPersonal("which set of recovery codes"),
+        "token": Personal(
+            purpose="signing in without the app: unused recovery codes (keyed hash only)",
+            legal_basis=LegalBasis.CONTRACT,
+            retention=Retention.STAFF_ACCOUNT,
+            subject=Subject.STAFF,
+            visible_to=(),
+            unencrypted_because=(
+                "a keyed hash (pepper outside the database), never a usable code; "
+                "deleted when used or replaced"
+            ),
+        ),
+    },
+    "axes.AccessAttempt": _axes_access(
+        username=Pseudonymous(
+            "counting failed sign-ins per username: a keyed hash of what was typed, never "
+            "the text itself",
+            Retention.SIGN_IN_ATTEMPTS,
+        ),
+        attempt_time=Pseudonymous("time of the latest failure", Retention.SIGN_IN_ATTEMPTS),
+        get_data=NotPersonal("the sign-in page's query parameters, every value masked"),
+        post_data=NotPersonal("the sign-in form's field names, every value masked"),
+        failures_since_start=Pseudonymous("number of failures", Retention.SIGN_IN_ATTEMPTS),
+    ),
+    "axes.AccessAttemptExpiration": {
+        "access_attempt": AXES_UNUSED,
+        "expires_at": AXES_UNUSED,
+    },
+    "axes.AccessFailureLog": _axes_access(
+        username=AXES_UNUSED, attempt_time=AXES_UNUSED, locked_out=AXES_UNUSED
+    ),
+    "axes.AccessLog": _axes_access(
+        username=AXES_UNUSED,
+        attempt_time=AXES_UNUSED,
+        logout_time=AXES_UNUSED,
+        session_hash=AXES_UNUSED,
+    ),
 }
 
 # Tables that are not models but may hold data, for the record of processing.

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pytest
 from django.db import IntegrityError, transaction
-from django.test import Client
 
 from mediation.accounts.models import Role, RoleAssignment
 from mediation.accounts.selectors import staff_scope
-from tests.factories import PASSWORD, CommunityFactory, UserFactory, staff_with_role
+from tests.factories import CommunityFactory, UserFactory, staff_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -55,20 +54,6 @@ def test_an_inactive_user_holds_no_role() -> None:
     scope = staff_scope(user=user)
     assert scope.coordinator_of == frozenset()
     assert not scope.is_case_worker
-
-
-def test_staff_sign_in_and_out() -> None:
-    staff_with_role(Role.COORDINATOR, CommunityFactory(), "coordinator")
-    client = Client()
-    wrong = client.post("/staff/login/", {"username": "coordinator", "password": "wrong"})
-    assert wrong.status_code == 200
-    assert "Please enter a correct username and password" in wrong.content.decode()
-    right = client.post("/staff/login/", {"username": "coordinator", "password": PASSWORD})
-    assert right.status_code == 302
-    assert right["Location"] == "/cases/"
-    assert client.get("/cases/").status_code == 200
-    assert client.post("/staff/logout/").status_code == 302
-    assert client.get("/cases/").status_code == 302
 
 
 def test_the_user_model_holds_no_real_names() -> None:

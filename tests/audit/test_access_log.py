@@ -69,10 +69,9 @@ def test_a_refusal_inside_a_transaction_without_a_context_is_an_error() -> None:
 @pytest.mark.django_db(transaction=True)
 def test_a_refused_request_is_logged_even_when_its_transaction_rolls_back(cast_db) -> None:
     """The request path: the middleware writes refusals after the view's transaction."""
-    from django.test import Client
+    from tests.conftest import client_for
 
-    client = Client()
-    client.force_login(cast_db.outsider)
+    client = client_for(cast_db.outsider)
     response = client.get(f"/cases/{cast_db.assigned_case.reference}/")
     assert response.status_code == 404
     event = AccessEvent.objects.get(outcome=Outcome.REFUSED)
