@@ -5,13 +5,13 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from mediation.accounts.decorators import staff_verified_required
 from mediation.accounts.models import User
 from mediation.accounts.selectors import staff_scope
 from mediation.audit.models import ReviewDecision
@@ -47,7 +47,7 @@ class BreakGlassForm(forms.Form):
 
 
 @require_http_methods(["GET", "POST"])
-@login_required
+@staff_verified_required
 def break_glass(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     scope = staff_scope(user=user)
@@ -83,7 +83,7 @@ def break_glass(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET"])
-@login_required
+@staff_verified_required
 def break_glass_review_list(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     show_all = request.GET.get("show") == "all"
@@ -99,7 +99,7 @@ def break_glass_review_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@staff_verified_required
 def break_glass_decide(request: HttpRequest, access_id: str) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     if not staff_scope(user=user).privacy_officer_of:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import InvalidPage
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from django_tables2.paginators import LazyPaginator
 
+from mediation.accounts.decorators import staff_verified_required
 from mediation.audit.models import ActorRole
 from mediation.cases.forms import DuplicateForm, TransitionForm
 from mediation.cases.lists import case_rows
@@ -30,7 +30,7 @@ def positive_int(value: str | None, default: int, ceiling: int) -> int:
 
 
 @require_GET
-@login_required
+@staff_verified_required
 def case_list(request: HttpRequest) -> HttpResponse:
     sort = request.GET.get("sort", "-submitted")
     if sort not in SORTS:
@@ -58,7 +58,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@login_required
+@staff_verified_required
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     detail = case_detail_for_user(user=request.user, reference=reference)  # type: ignore[arg-type]
     moves = (

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import InvalidPage
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_tables2.paginators import LazyPaginator
 
+from mediation.accounts.decorators import staff_verified_required
 from mediation.accounts.models import Community, User
 from mediation.accounts.selectors import staff_scope
 from mediation.cases.forms import TriageFilterForm
@@ -27,7 +27,7 @@ def _case_page(reference: str) -> HttpResponseRedirect:
 
 
 @require_GET
-@login_required
+@staff_verified_required
 def triage_queue(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     scope = staff_scope(user=user)
@@ -71,7 +71,7 @@ def triage_queue(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@staff_verified_required
 def case_move(request: HttpRequest, reference: str) -> HttpResponse:
     """Make one workflow move from the case page, then return to it (PRG).
 
@@ -99,7 +99,7 @@ def case_move(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@staff_verified_required
 def case_duplicate(request: HttpRequest, reference: str) -> HttpResponse:
     """Link the case to another about the same dispute; the service checks scope first."""
     user: User = request.user  # type: ignore[assignment]

@@ -6,13 +6,13 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
+from mediation.accounts.decorators import staff_verified_required
 from mediation.accounts.models import User
 from mediation.audit.models import Action
 from mediation.cases.models import ContactChannel, ContactMethod, PartyDecision, PartyRole
@@ -119,13 +119,13 @@ def _page(request: HttpRequest, reference: str, status: int = 200, **forms_: Any
 
 
 @require_GET
-@login_required
+@staff_verified_required
 def other_party(request: HttpRequest, reference: str) -> HttpResponse:
     return _page(request, reference)
 
 
 @require_POST
-@login_required
+@staff_verified_required
 def notified(request: HttpRequest, reference: str) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     form = NotifiedForm(request.POST, prefix="notified")
@@ -141,7 +141,7 @@ def notified(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@staff_verified_required
 def agreed(request: HttpRequest, reference: str) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     bound = _forms(request.POST)
@@ -169,7 +169,7 @@ def agreed(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@staff_verified_required
 def declined(request: HttpRequest, reference: str) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     if request.POST.get("confirm") != "yes":
@@ -188,7 +188,7 @@ def declined(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@staff_verified_required
 def new_code(request: HttpRequest, reference: str) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     try:

@@ -12,13 +12,13 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from mediation.accounts.decorators import staff_verified_required
 from mediation.accounts.models import Community, User
 from mediation.accounts.selectors import staff_scope
 from mediation.cases.models import ContactChannel, IntakeChannel
@@ -62,7 +62,7 @@ def _forms(data: Any, community_ids: frozenset[int]) -> tuple[ChannelForm, list[
     return ChannelForm(data, prefix="intake"), step_forms
 
 
-@login_required
+@staff_verified_required
 @require_http_methods(["GET", "POST"])
 def staff_intake(request: HttpRequest) -> HttpResponse:
     scope = staff_scope(user=request.user)  # type: ignore[arg-type]
@@ -114,7 +114,7 @@ def staff_intake(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@staff_verified_required
 @require_POST
 def staff_new_code(request: HttpRequest, reference: str) -> HttpResponse:
     """Give the requester a new status code at the centre, shown once to print or read out."""
