@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from mediation.accounts.demo import demo_second_factor
 from mediation.accounts.models import Community, Role, RoleAssignment, User
 from mediation.cases.models import Case
 from mediation.cases.seeding import SeedStaff, seed_cases
@@ -43,15 +44,31 @@ class Command(BaseCommand):
             raise CommandError("Demo data is never loaded in production.")
         with transaction.atomic():
             created = self._load(options["cases"])
+            second_factors = {
+                user.username: demo_second_factor(user)
+                for user in User.objects.filter(username__in=[row[0] for row in STAFF])
+            }
         self.stdout.write(
             self.style.SUCCESS("Demo data loaded.") if created else "Demo data already present."
         )
-        self.stdout.write("\nDemo logins at http://127.0.0.1:8000/staff/login/ :")
+        self.stdout.write(
+            "\nDemo logins at http://127.0.0.1:8000/staff/login/ : the password, then the\n"
+            "6-digit code from an authenticator app holding the user's key (time-based,\n"
+            "SHA-1, 30 s; e.g. `oathtool --totp -b KEY`), or one unused recovery code."
+        )
         for username, role, community in STAFF:
             where = f" ({community})" if community else ""
             self.stdout.write(
                 f"  {username:<12} password {demo_password(username):<24} {role.label}{where}"
             )
+            second = second_factors.get(username)
+            if second is None:
+                continue
+            self.stdout.write(f"  {'':<12} authenticator key  {second.authenticator_key}")
+            codes = second.recovery_codes or ["(all used: run this command again)"]
+            for start in range(0, len(codes), 4):
+                label = "recovery codes" if start == 0 else ""
+                self.stdout.write(f"  {'':<12} {label:<18} {'  '.join(codes[start : start + 4])}")
         self.stdout.write("Residents use http://127.0.0.1:8000/request/ (no login).\n")
 
     def _load(self, case_count: int) -> bool:
