@@ -83,3 +83,24 @@ def axe_violations(page: object) -> list[str]:
         f"{violation['id']}: {[node['target'] for node in violation['nodes']]}"
         for violation in results.response["violations"]
     ]
+
+
+def staff_sign_in(page: object, base_url: str, user: object, *, next_path: str = "/cases/") -> None:
+    """Sign in through both pages: the password, then the code the user's app would show.
+
+    Gives the user a confirmed authenticator device if they have none.
+    """
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.conftest import totp_code
+    from tests.factories import PASSWORD
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="authenticator app", confirmed=True)
+    page.goto(f"{base_url}/staff/login/?next={next_path}")  # type: ignore[attr-defined]
+    page.get_by_label("Username").fill(user.username)  # type: ignore[attr-defined]
+    page.get_by_label("Password").fill(PASSWORD)  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Sign in").click()  # type: ignore[attr-defined]
+    page.get_by_label("Code from your authenticator app").fill(totp_code(device))  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Continue").click()  # type: ignore[attr-defined]
