@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from mediation.cases import views, workflow_views
+from mediation.cases import session_views, views, workflow_views
 
 app_name = "cases"
 
@@ -9,6 +9,28 @@ urlpatterns = [
     path("triage/", workflow_views.triage_queue, name="triage"),
     path("<str:reference>/move/", workflow_views.case_move, name="move"),
     path("<str:reference>/duplicate/", workflow_views.case_duplicate, name="duplicate"),
+    path("<str:reference>/sessions/", session_views.session_list, name="sessions"),
+    path("<str:reference>/sessions/new/", session_views.session_new, name="session_new"),
+    path(
+        "<str:reference>/sessions/<uuid:session_id>/",
+        session_views.session_edit,
+        name="session_edit",
+    ),
+    path(
+        "<str:reference>/sessions/<uuid:session_id>/cancel/",
+        session_views.session_cancel_view,
+        name="session_cancel",
+    ),
+    path(
+        "<str:reference>/sessions/<uuid:session_id>/attendance/",
+        session_views.session_attendance,
+        name="session_attendance",
+    ),
+    path(
+        "<str:reference>/sessions/<uuid:session_id>.ics",
+        session_views.session_ics,
+        name="session_ics",
+    ),
     path("", include("mediation.cases.screening_urls")),
     path("<str:reference>/", views.case_detail, name="detail"),
 ]
