@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from mediation.cases import session_views, views, workflow_views
+from mediation.cases import note_views, session_views, views, workflow_views
 
 app_name = "cases"
 
@@ -31,6 +31,7 @@ urlpatterns = [
         session_views.session_ics,
         name="session_ics",
     ),
+    path("<str:reference>/notes/", note_views.notes, name="notes"),
     path("", include("mediation.cases.screening_urls")),
     path("<str:reference>/", views.case_detail, name="detail"),
 ]
