@@ -109,15 +109,67 @@ def csrf_token(page: Response) -> str:
     return match.group(1) if match else ""
 
 
-def login(client: Client, username: str, password: str) -> None:
-    """Sign in through the staff login form (GET for the token, then POST)."""
-    page = client.get("/staff/login/")
+@dataclass(frozen=True)
+class TotpKey:
+    """What an authenticator app holds for one user: the key (hex) and TOTP parameters."""
+
+    key: str
+    step: int = 30
+    t0: int = 0
+    digits: int = 6
+    drift: int = 0
+
+    def code(self, steps_ahead: int = 0) -> str:
+        """Return the code the app shows now (or ``steps_ahead`` steps from now)."""
+        from django_otp.oath import TOTP  # the stdlib-only part of django-otp
+
+        totp = TOTP(bytes.fromhex(self.key), self.step, self.t0, self.digits, self.drift)
+        totp.time = time.time() + steps_ahead * self.step
+        return f"{totp.token():0{self.digits}d}"
+
+
+LOGIN_PATH = "/staff/login/"
+VERIFY_PATH = "/staff/login/verify/"
+
+
+def _form_page(client: Client, path: str) -> str:
+    page = client.get(path)
     token = csrf_token(page)
     if page.status != 200 or not token or "csrftoken" not in client.cookies:
-        raise RuntimeError(f"Login page answered {page.status} without a CSRF token.")
+        raise RuntimeError(f"{path} answered {page.status} without a CSRF token.")
+    return token
+
+
+def login(client: Client, username: str, password: str, totp: TotpKey | None = None) -> int:
+    """Sign in through the staff login form: password, then the 6-digit code if asked for.
+
+    Each step is a GET for the CSRF token, then a POST. django-otp accepts a code
+    once only, so if the current code is refused (used by a sign-in less than a
+    step ago), the next step's code, which it also accepts, is tried once. Returns
+    the access events the sign-in wrote: one per refused code, one for the sign-in.
+    """
+    token = _form_page(client, LOGIN_PATH)
     answer = client.post_form(
-        "/staff/login/",
+        LOGIN_PATH,
         {"csrfmiddlewaretoken": token, "username": username, "password": password, "next": ""},
     )
-    if answer.status != 302 or "sessionid" not in client.cookies:
+    if answer.status != 302:
         raise RuntimeError(f"Login failed: {answer.status} {answer.location!r}")
+    if not answer.location.startswith(VERIFY_PATH):
+        if "sessionid" not in client.cookies:
+            raise RuntimeError(f"Login went to {answer.location!r} without a session.")
+        return 0  # one step only (before two-factor sign-in)
+    if totp is None:
+        raise RuntimeError(f"Login asks {username} for a code, and the bench has no key.")
+    for refused, steps_ahead in enumerate((0, 1)):
+        if refused:
+            time.sleep(2)  # django-otp pauses a device for a second after a wrong code
+        token = _form_page(client, VERIFY_PATH)
+        answer = client.post_form(
+            VERIFY_PATH, {"csrfmiddlewaretoken": token, "code": totp.code(steps_ahead)}
+        )
+        if answer.status == 302 and "sessionid" in client.cookies:
+            return refused + 1
+        if answer.status != 400:
+            break
+    raise RuntimeError(f"Second step failed: {answer.status} {answer.location!r}")

@@ -1,7 +1,8 @@
 """In-process measurements of the staff pages against the benchmark database.
 
 Run as ``python -m bench.inprocess --username ...`` with the benchmark's
-environment. Uses django.test.Client with the coordinator force-logged-in:
+environment. Uses django.test.Client with the coordinator force-logged-in and
+verified (``verified_client``):
 
 - SQL queries per page (CaptureQueriesContext), each page requested once to warm
   up and once more with the queries captured;
@@ -129,16 +130,36 @@ def settings_snapshot() -> dict[str, object]:
     }
 
 
+def verified_client(username: str) -> Any:
+    """Return a django.test.Client signed in as ``username`` with both steps.
+
+    As the sign-in flow leaves the session: logged in, verified by the user's
+    authenticator device (django-otp), stamped for the staff session timeouts.
+    """
+    from django.test import Client
+
+    from mediation.accounts.models import User
+    from mediation.accounts.otp import DEVICE_ID_SESSION_KEY, TOTPDevice
+    from mediation.accounts.sessions import mark_signed_in
+
+    user = User.objects.get(username=username)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+    if device is None:
+        raise RuntimeError(f"{username} has no authenticator device (bench.seed staff makes one).")
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    mark_signed_in(session)
+    session.save()
+    return client
+
+
 def measure(username: str, page_sizes: list[int], references: list[str]) -> dict[str, object]:
     import django
 
     django.setup()
-    from django.test import Client
-
-    from mediation.accounts.models import User
-
-    client = Client(HTTP_HOST="127.0.0.1")
-    client.force_login(User.objects.get(username=username))
+    client = verified_client(username)
     lists = [_captured(client, f"/cases/?per_page={size}") for size in page_sizes]
     details = [_captured(client, f"/cases/{reference}/") for reference in references]
     breakdown = list_breakdown(client, username, page_sizes, repeat=30)

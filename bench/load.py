@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bench.client import Client, csrf_token, login
+from bench.client import Client, TotpKey, csrf_token, login
 from bench.journey import FIRST_PATH, KINDS, Sample, walk
 from bench.stats import summarise
 
@@ -234,10 +234,11 @@ def run_staff_sequence(
     requests: int,
     wide_requests: int,
     max_seconds: float,
+    totp: TotpKey | None = None,
 ) -> dict[str, Any]:
-    """Sign in, then alternate the case list and a case page, one request at a time."""
+    """Sign in (both steps), then alternate the case list and a case page, one at a time."""
     client = Client(host, port)
-    login(client, username, password)
+    sign_in_events = login(client, username, password, totp)
     timings: dict[str, list[float]] = {"list": [], "detail": [], "list_200": []}
     errors: Counter[str] = Counter()
     made: Counter[str] = Counter()
@@ -272,6 +273,7 @@ def run_staff_sequence(
         kind: {**summarise(values), "errors": errors[kind]} for kind, values in timings.items()
     }
     result["requests_made"] = dict(made)  # warm-up included, to check the access log
+    result["sign_in_access_events"] = sign_in_events
     result["references"] = len(references)
     result["reconnects"] = client.reconnects
     return result

@@ -35,12 +35,9 @@ def main() -> None:
     import django
 
     django.setup()
-    from django.test import Client
+    from bench.inprocess import verified_client
 
-    from mediation.accounts.models import User
-
-    client = Client(HTTP_HOST="127.0.0.1")
-    client.force_login(User.objects.get(username=args.username))
+    client = verified_client(args.username)
     for _ in range(5):
         client.get(args.path)
 

@@ -124,6 +124,7 @@ def _write_checks(entry: Results) -> list[dict[str, Any]]:
     if "staff" in entry:
         written += entry["staff"]["access_events_written"]
         expected += sum(entry["staff"]["requests_made"].values())
+        expected += entry["staff"].get("sign_in_access_events", 0)
     phases = _form_phases(entry)
     sends += sum(phase["journeys"]["sends_ok_all"] for phase in phases if phase["journey"])
     written += sum(phase["access_events_written"] for phase in phases)
@@ -145,8 +146,8 @@ def _write_checks(entry: Results) -> list[dict[str, Any]]:
         expected += probe["refused"]
     return [
         _check(
-            f"{label}: access events (one per staff page, per send and per status page, "
-            "refused too; none for step pages or sign-ins)",
+            f"{label}: access events (one per staff sign-in, staff page, send and status "
+            "page, refused too; none for step pages or resident sign-ins)",
             f"{written:,}",
             f"= {expected:,}",
             written == expected and get_only == 0,
@@ -415,10 +416,14 @@ def _reproduce(results: Results) -> list[str]:
         "would soon after a bulk load), `CHECKPOINT` and `sync`, so that writing the load "
         "back to disk does not slow the commits measured next;\n"
         "2. in-process, against the same database: counts SQL queries per page "
-        "(`django.test.Client`, coordinator force-logged-in, `CaptureQueriesContext`, the "
+        "(`django.test.Client`, coordinator force-logged-in with the session marked "
+        "verified by their authenticator device, as the sign-in leaves it; "
+        "`CaptureQueriesContext`, the "
         "second request of each page) and times the case list against its selector alone;\n"
         "3. starts gunicorn; from the load client (separate processes, over loopback) signs "
-        "in as the coordinator through the login form (CSRF included) and clicks, one request "
+        "in as the coordinator through the login form (CSRF included) and its second step "
+        "(the 6-digit code, computed from the coordinator's authenticator key), and clicks, "
+        "one request "
         f"at a time, {plan['staff_requests']} times through the case list and a case page "
         f"({plan['staff_references']} different references from the coordinator's community), "
         f"after {plan['staff_warmup_requests']} unmeasured rounds; then requests the 200-row "
@@ -466,7 +471,9 @@ def _reproduce(results: Results) -> list[str]:
         "database 9 (throttle counters), runs `migrate`, `createcachetable` and "
         "`collectstatic` (DEBUG is off, so WhiteNoise serves `var/staticfiles`), and creates "
         "two communities, a coordinator of the first and three mediators, with a random "
-        "password per run. Then, at 10,000 cases and again after adding 90,000:\n",
+        "password per run and a confirmed authenticator device each (django-otp TOTP, as if "
+        "they had enrolled; the bench keeps the keys in memory to make the codes). Then, at "
+        "10,000 cases and again after adding 90,000:\n",
         steps,
         "`BENCH_PHASES` runs only some of these steps, comma-separated from "
         f"{', '.join(f'`{name}`' for name in PHASES)} (steps 2, 3, 4, 5, 7); for instance "

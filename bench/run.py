@@ -27,6 +27,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import db, machine, outside, report
+from bench.client import TotpKey
 from bench.config import (
     COMMUNITIES,
     COORDINATOR,
@@ -64,6 +66,14 @@ from bench.status import (
 )
 
 STARTED = time.perf_counter()
+
+
+@dataclass(frozen=True)
+class Login:
+    """How the load client signs staff in: the run's password and each user's TOTP key."""
+
+    password: str
+    totp: dict[str, TotpKey]
 
 
 def progress(message: str) -> None:
@@ -126,14 +136,15 @@ def measure_in_process(plan: Plan, size: int, references: list[str]) -> dict[str
     )
 
 
-def measure_staff(plan: Plan, size: int, port: int, password: str, refs: list[str]) -> Any:
+def measure_staff(plan: Plan, size: int, port: int, login: Login, refs: list[str]) -> Any:
     progress(f"{size:,} cases: staff pages, one client, {plan.staff_requests} x (list + case)")
     staff = counting_writes(
         lambda: run_staff_sequence(
             host=HOST,
             port=port,
             username=COORDINATOR,
-            password=password,
+            password=login.password,
+            totp=login.totp.get(COORDINATOR),
             references=refs,
             warmup=plan.staff_warmup_requests,
             requests=plan.staff_requests,
@@ -283,7 +294,7 @@ def measure_status(
 
 
 def measure(
-    plan: Plan, size: int, password: str, settings: Any, residents: dict[str, Any] | None
+    plan: Plan, size: int, login: Login, settings: Any, residents: dict[str, Any] | None
 ) -> dict[str, Any]:
     """Measure everything asked for (``plan.phases``) at the current database size."""
     result: dict[str, Any] = {"size": size, "cases_at_start": db.count_cases()}
@@ -298,7 +309,7 @@ def measure(
         result["gunicorn"] = {"port": server.port, "command": server.command}
         memory = {"started": server.memory()}
         if "staff" in plan.phases:
-            result["staff"] = measure_staff(plan, size, server.port, password, references)
+            result["staff"] = measure_staff(plan, size, server.port, login, references)
             memory["after_staff"] = server.memory()
         if "form" in plan.phases:
             result["form"] = measure_form(plan, size, server.port)
@@ -342,7 +353,9 @@ def main() -> int:
     manage("collectstatic", "--noinput")
 
     password = secrets.token_urlsafe(24)
-    django_json("bench.seed", "staff", "--password", password)
+    staff = django_json("bench.seed", "staff", "--password", password)
+    # Kept in memory only, never written to the results.
+    login = Login(password, {name: TotpKey(**key) for name, key in staff["totp"].items()})
     settings = django_json("bench.inprocess", "--settings-only")["settings"]
     results["settings"] = settings
     progress(f"Phases: {', '.join(plan.phases)}")
@@ -364,7 +377,7 @@ def main() -> int:
             residents = seed_status_residents(plan, size, number, settings)
         progress("VACUUM ANALYZE, CHECKPOINT, sync")
         db.settle_after_bulk_load()
-        results["sizes"].append(measure(plan, size, password, settings, residents))
+        results["sizes"].append(measure(plan, size, login, settings, residents))
 
     results["code"]["end"] = machine.code_state()
     results["database_size"] = db.database_size()

@@ -34,12 +34,21 @@ def _setup_django() -> None:
 
 
 def create_staff(password: str) -> dict[str, object]:
-    """Create the communities, the coordinator and the mediators (once)."""
+    """Create the communities, the coordinator and the mediators (once).
+
+    Each gets a confirmed authenticator device (TOTP), as if they had enrolled,
+    so that the load client can sign in with both steps. The result carries each
+    device's key and parameters for that (``totp``): the orchestrator keeps them
+    in memory, like the password, and never writes them to the results.
+    """
     _setup_django()
     from django.db import transaction
 
+    from mediation.accounts import services, two_factor
     from mediation.accounts.models import Community, Role, RoleAssignment, User
+    from mediation.audit.actors import Actor
 
+    totp: dict[str, dict[str, object]] = {}
     with transaction.atomic():
         communities = {}
         for slug, name_en, name_zh in COMMUNITIES:
@@ -54,7 +63,17 @@ def create_staff(password: str) -> dict[str, object]:
                 user.set_password(password)
                 user.save()
             RoleAssignment.objects.get_or_create(user=user, role=role, community=communities[slug])
-    return {"communities": {slug: c.pk for slug, c in communities.items()}}
+            device = two_factor.totp_device(user) or services.totp_device_create_confirmed(
+                user=user, actor=Actor.system("bench")
+            )
+            totp[username] = {
+                "key": device.key,
+                "step": device.step,
+                "t0": device.t0,
+                "digits": device.digits,
+                "drift": device.drift,
+            }
+    return {"communities": {slug: c.pk for slug, c in communities.items()}, "totp": totp}
 
 
 def create_cases(count: int, seed: int, batch_size: int) -> dict[str, object]:
