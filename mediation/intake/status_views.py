@@ -27,6 +27,7 @@ from mediation.audit.models import Action, Purpose
 from mediation.audit.services import access_event_record_refused
 from mediation.cases.references import display as display_reference
 from mediation.cases.references import normalise as normalise_reference
+from mediation.cases.session_selectors import sessions_for_party
 from mediation.cases.stages import STAGE_EXPLANATIONS, Stage
 from mediation.consent.models import ConsentPurpose
 from mediation.intake.resident_access import (
@@ -154,6 +155,8 @@ def status_case(request: HttpRequest) -> HttpResponse:
             "reference": display_reference(view.party.status_reference),
             "stages": list(Stage),
             "explanation": STAGE_EXPLANATIONS[view.stage],
+            # Only this person's own sessions: never the other party's separate ones.
+            "sessions": sessions_for_party(party=view.party),
             "consents": [
                 (purpose, purpose.label, view.consents.get(purpose, False))
                 for purpose in (
