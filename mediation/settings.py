@@ -108,6 +108,12 @@ MEDIATION_QUICK_EXIT_URL = env.str(
 # Throttle for new requests from one client (django-ratelimit rate syntax).
 MEDIATION_REQUEST_FORM_RATE = env.str("MEDIATION_REQUEST_FORM_RATE", default="20/h")
 
+# Follow-ups scheduled when an agreement is recorded: days after the agreement.
+_follow_up_days = env.list("MEDIATION_FOLLOW_UP_DAYS", default=["30", "90"])
+if not _follow_up_days or not all(day.isdigit() and 0 < int(day) <= 730 for day in _follow_up_days):
+    raise ImproperlyConfigured("MEDIATION_FOLLOW_UP_DAYS must be days from 1 to 730, e.g. 30,90.")
+MEDIATION_FOLLOW_UP_DAYS = tuple(sorted({int(day) for day in _follow_up_days}))
+
 if PRODUCTION:
     if DEBUG:
         raise ImproperlyConfigured("DEBUG must be off in production.")

@@ -32,6 +32,8 @@ urlpatterns = [
         name="session_ics",
     ),
     path("<str:reference>/notes/", note_views.notes, name="notes"),
+    # Agreements and follow-ups (fixed paths such as follow-ups/overdue/ first).
+    path("", include("mediation.cases.agreement_urls")),
     path("", include("mediation.cases.screening_urls")),
     path("<str:reference>/", views.case_detail, name="detail"),
 ]
