@@ -104,3 +104,4 @@ def staff_sign_in(page: object, base_url: str, user: object, *, next_path: str =
     page.get_by_role("button", name="Sign in").click()  # type: ignore[attr-defined]
     page.get_by_label("Code from your authenticator app").fill(totp_code(device))  # type: ignore[attr-defined]
     page.get_by_role("button", name="Continue").click()  # type: ignore[attr-defined]
+    page.wait_for_url(lambda url: "/staff/login/" not in url)  # type: ignore[attr-defined]

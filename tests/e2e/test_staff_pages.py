@@ -8,6 +8,7 @@ from base64 import b32decode
 import pytest
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
 
 from mediation.accounts.models import Role
 from mediation.audit.models import AccessEvent, Action
@@ -40,15 +41,15 @@ def test_a_coordinator_signs_in_with_a_code_and_opens_the_case(
     assert axe_violations(page) == []
     page.get_by_role("button", name="Sign in").click()
 
-    assert page.get_by_role("heading", name="Enter your code").is_visible()
+    expect(page.get_by_role("heading", name="Enter your code")).to_be_visible()
     assert axe_violations(page) == []
     page.get_by_label("Code from your authenticator app").fill(totp_code(device))
     page.get_by_role("button", name="Continue").click()
 
-    assert page.get_by_role("heading", name="Cases").is_visible()
+    expect(page.get_by_role("heading", name="Cases")).to_be_visible()
     assert axe_violations(page) == []
     page.get_by_role("link", name=display(case.reference)).click()
-    assert page.get_by_text("Noise from the flat above.").is_visible()
+    expect(page.get_by_text("Noise from the flat above.")).to_be_visible()
     assert axe_violations(page) == []
     context.close()
     assert list(AccessEvent.objects.order_by("id").values_list("action", flat=True)) == [
@@ -67,21 +68,21 @@ def test_a_new_mediator_sets_up_an_app_on_a_phone(phone_page, live_server, commu
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
 
-    assert page.get_by_role("heading", name="Set up two-factor sign-in").is_visible()
-    assert page.locator("svg.qr-code").is_visible()
+    expect(page.get_by_role("heading", name="Set up two-factor sign-in")).to_be_visible()
+    expect(page.locator("svg.qr-code")).to_be_visible()
     assert axe_violations(page) == []
     key = page.locator("#secret").inner_text()
     totp = TOTP(b32decode(key.replace(" ", "")))
     page.get_by_label("Code from your authenticator app").fill(f"{totp.token():06d}")
     page.get_by_role("button", name="Turn on two-factor sign-in").click()
 
-    assert page.get_by_role("heading", name="Your recovery codes").is_visible()
+    expect(page.get_by_role("heading", name="Your recovery codes")).to_be_visible()
     codes = page.locator("#recovery-codes li").all_inner_texts()
     assert len(codes) == 10
     assert all(re.fullmatch(r"[0-9A-Z]{4}(-[0-9A-Z]{4}){3}", code) for code in codes)
     assert axe_violations(page) == []
     page.get_by_role("link", name="I have saved my codes").click()
-    assert page.get_by_role("heading", name="Cases").is_visible()
+    expect(page.get_by_role("heading", name="Cases")).to_be_visible()
 
 
 def test_the_error_and_recovery_pages_pass_axe(browser, live_server, community) -> None:
@@ -91,7 +92,7 @@ def test_the_error_and_recovery_pages_pass_axe(browser, live_server, community) 
     page = context.new_page()
     page.goto(f"{live_server.url}/staff/login/")
     page.get_by_role("button", name="Sign in").click()
-    assert page.get_by_role("heading", name="There is a problem").is_visible()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
     assert axe_violations(page) == []
 
     page.get_by_label("Username").fill("coordinator")
@@ -99,15 +100,15 @@ def test_the_error_and_recovery_pages_pass_axe(browser, live_server, community) 
     page.get_by_role("button", name="Sign in").click()
     page.get_by_label("Code from your authenticator app").fill("12ab")
     page.get_by_role("button", name="Continue").click()
-    assert page.get_by_role("heading", name="There is a problem").is_visible()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
     assert axe_violations(page) == []
 
     page.get_by_role("link", name="Use a recovery code instead").click()
-    assert page.get_by_role("heading", name="Use a recovery code").is_visible()
+    expect(page.get_by_role("heading", name="Use a recovery code")).to_be_visible()
     assert axe_violations(page) == []
     page.get_by_label("Recovery code").fill("0000-0000-0000-0000")
     page.get_by_role("button", name="Continue").click()
-    assert page.get_by_text("That recovery code is not right").first.is_visible()
+    expect(page.get_by_text("That recovery code is not right").first).to_be_visible()
     assert axe_violations(page) == []
     context.close()
 
@@ -119,7 +120,7 @@ def test_signing_in_through_the_helper_reaches_the_admin(browser, live_server) -
     context = browser.new_context()
     page = context.new_page()
     staff_sign_in(page, live_server.url, admin, next_path="/admin/")
-    assert page.get_by_role("heading", name="Site administration").is_visible()
+    expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
     context.close()
 
 
@@ -134,5 +135,5 @@ def test_the_content_security_policy_blocks_inline_script(browser, live_server, 
     )
     assert page.evaluate("() => window.injected === undefined")
     # The site's own script (quick exit) still runs.
-    assert page.get_by_role("link", name="Quick exit").is_visible()
+    expect(page.get_by_role("link", name="Quick exit")).to_be_visible()
     context.close()
