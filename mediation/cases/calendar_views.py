@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import cast
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import InvalidPage
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,6 +18,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 from django_tables2.paginators import LazyPaginator
 
+from mediation.accounts.decorators import staff_verified_required
 from mediation.accounts.models import User
 from mediation.cases.calendar_selectors import (
     booking_rows,
@@ -39,7 +39,7 @@ def _page_number(value: str | None) -> int:
 
 
 @require_GET
-@login_required
+@staff_verified_required
 def my_sessions(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)
     bookings = my_upcoming_sessions(user=user)
@@ -61,7 +61,7 @@ def my_sessions(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@staff_verified_required
 def feed_create(request: HttpRequest) -> HttpResponse:
     token = calendar_feed_create(user=cast(User, request.user))
     feed_url = request.build_absolute_uri(reverse("calendar:feed", kwargs={"token": token}))
@@ -70,7 +70,7 @@ def feed_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@staff_verified_required
 def feed_revoke(request: HttpRequest) -> HttpResponse:
     if calendar_feed_revoke(user=cast(User, request.user)):
         messages.success(request, gettext("Your calendar feed address no longer works."))

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import cast
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
+from mediation.accounts.decorators import staff_verified_required
 from mediation.accounts.models import User
 from mediation.cases.note_forms import NoteForm
 from mediation.cases.note_selectors import CaseNotes, note_form_context, notes_for_case
@@ -18,7 +18,7 @@ from mediation.cases.note_services import NoteRefused, note_add
 
 
 @require_http_methods(["GET", "POST"])
-@login_required
+@staff_verified_required
 def notes(request: HttpRequest, reference: str) -> HttpResponse:
     user = cast(User, request.user)
     if request.method != "POST":

@@ -6,12 +6,12 @@ import uuid
 from typing import cast
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from mediation.accounts.decorators import staff_verified_required
 from mediation.accounts.models import User
 from mediation.cases.session_forms import AttendanceForm, SessionForm
 from mediation.cases.session_selectors import (
@@ -34,7 +34,7 @@ def _user(request: HttpRequest) -> User:
 
 
 @require_GET
-@login_required
+@staff_verified_required
 def session_list(request: HttpRequest, reference: str) -> HttpResponse:
     detail = sessions_for_case(user=_user(request), reference=reference)
     return render(
@@ -43,7 +43,7 @@ def session_list(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@login_required
+@staff_verified_required
 def session_new(request: HttpRequest, reference: str) -> HttpResponse:
     context = session_form_context(user=_user(request), reference=reference)
     form = SessionForm(request.POST or None, parties=context.parties)
@@ -69,7 +69,7 @@ def session_new(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@login_required
+@staff_verified_required
 def session_edit(request: HttpRequest, reference: str, session_id: uuid.UUID) -> HttpResponse:
     detail = session_for_staff(user=_user(request), reference=reference, session_id=session_id)
     if request.method != "POST":
@@ -98,7 +98,7 @@ def session_edit(request: HttpRequest, reference: str, session_id: uuid.UUID) ->
 
 
 @require_POST
-@login_required
+@staff_verified_required
 def session_cancel_view(
     request: HttpRequest, reference: str, session_id: uuid.UUID
 ) -> HttpResponse:
@@ -113,7 +113,7 @@ def session_cancel_view(
 
 
 @require_http_methods(["GET", "POST"])
-@login_required
+@staff_verified_required
 def session_attendance(request: HttpRequest, reference: str, session_id: uuid.UUID) -> HttpResponse:
     detail = session_for_staff(user=_user(request), reference=reference, session_id=session_id)
     form = AttendanceForm(request.POST or None, invitees=detail.session.invitees)
@@ -139,7 +139,7 @@ def session_attendance(request: HttpRequest, reference: str, session_id: uuid.UU
 
 
 @require_GET
-@login_required
+@staff_verified_required
 def session_ics(request: HttpRequest, reference: str, session_id: uuid.UUID) -> HttpResponse:
     download = session_calendar_file(
         user=_user(request), reference=reference, session_id=session_id

@@ -273,3 +273,11 @@ def test_my_sessions_queries_do_not_grow_and_pages(
     assert 'rel="next"' in first.content.decode()
     second = client.get("/calendar/", {"page": 2})
     assert len(second.context["rows"]) == 5
+
+
+def test_a_password_only_session_cannot_make_a_feed(cast: Cast) -> None:
+    client = Client()
+    client.force_login(cast.mediator)
+    assert client.get("/calendar/").status_code == 302
+    assert client.post("/calendar/feed/new/").status_code == 302
+    assert not CalendarFeedToken.objects.exists()

@@ -258,3 +258,11 @@ def test_the_note_form_needs_a_csrf_token(cast: Cast, case) -> None:
     )
     assert response.status_code == 403
     assert not Note.objects.exists()
+
+
+def test_a_password_only_session_is_sent_to_sign_in(cast: Cast, case, notes) -> None:
+    client = Client()
+    client.force_login(cast.mediator)
+    response = client.get(f"/cases/{case.reference}/notes/")
+    assert response.status_code == 302
+    assert CAUCUS_TEXT not in response.content.decode()

@@ -632,3 +632,17 @@ def test_the_new_session_form_is_accessible_html(cast: Cast, case) -> None:
     assert re.search(r"<legend>Who is this session for\?</legend>", html)
     assert "<script>" not in html.split("</head>")[1]  # no inline script in the body
     assert 'style="' not in html
+
+
+def test_a_password_only_session_is_sent_to_sign_in(cast: Cast, case) -> None:
+    """Staff pages need both sign-in steps (ASVS 6.3.3)."""
+    session = schedule(cast.coordinator, case, at(3, 10), at(3, 11))
+    client = Client()
+    client.force_login(cast.mediator)
+    for url in (
+        f"/cases/{case.reference}/sessions/",
+        f"/cases/{case.reference}/sessions/{session.pk}.ics",
+    ):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/staff/login/")
