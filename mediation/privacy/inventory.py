@@ -42,6 +42,7 @@ class Retention(StrEnum):
     KEY = "until the case is erased (crypto-shredding deletes it)"
     DSR = "the register of data subject requests: 3 years after the answer (accountability)"
     DRAFT = "until sent, abandoned on quick exit, or 60 minutes without activity"
+    DECLARATION = "until the mediator removes it, or their staff account is deleted"
     SIGN_IN_ATTEMPTS = (
         "until the lockout cool-off after the last failure has passed (15 minutes by "
         "default), or the next successful sign-in"
@@ -53,6 +54,7 @@ class Subject(StrEnum):
     OTHER_PARTY = "other party"
     EACH_PARTY = "each party, their own record"
     STAFF = "staff member"
+    ACQUAINTANCE = "a person a mediator declared they know"
 
 
 class Audience(StrEnum):
@@ -61,6 +63,7 @@ class Audience(StrEnum):
     THE_PERSON = "the person themselves (status page, access export)"
     ADMINISTRATOR = "administrators"
     THE_STAFF_MEMBER = "the staff member"
+    STAFF_COORDINATORS = "coordinators of the staff member's communities"
 
 
 CASE_TEAM = (Audience.COORDINATOR, Audience.MEDIATOR, Audience.THE_PERSON)
@@ -139,6 +142,20 @@ def _axes_access(**fields: Classification) -> dict[str, Classification]:
 _CASE_META = Retention.CASE
 
 _CASE_META = Retention.CASE
+
+
+def _mediator_profile_field(purpose: str) -> Personal:
+    return Personal(
+        purpose=purpose,
+        legal_basis=LegalBasis.CONTRACT,
+        retention=Retention.STAFF_ACCOUNT,
+        subject=Subject.STAFF,
+        visible_to=(Audience.STAFF_COORDINATORS, Audience.THE_STAFF_MEMBER),
+        unencrypted_because=(
+            "a staff member's work profile as codes, not case data; read for every suggestion"
+        ),
+    )
+
 
 INVENTORY: dict[str, dict[str, Classification]] = {
     # ---- our models -------------------------------------------------------
@@ -474,6 +491,54 @@ INVENTORY: dict[str, dict[str, Classification]] = {
             visible_to=(Audience.THE_PERSON,),
         ),
         "expires_at": NotPersonal("when the draft is deleted"),
+    },
+    "assignment.MediatorProfile": {
+        "id": ID,
+        "user": NotPersonal("the staff member whose profile it is"),
+        "languages": _mediator_profile_field(
+            "suggesting mediators who speak the parties' languages"
+        ),
+        "categories": _mediator_profile_field("suggesting mediators for the kind of dispute"),
+        "availability": _mediator_profile_field(
+            "suggesting mediators free when sessions can be held"
+        ),
+        "max_active_cases": Pseudonymous("workload limit for suggestions", Retention.STAFF_ACCOUNT),
+        "is_available": Pseudonymous("whether taking new cases", Retention.STAFF_ACCOUNT),
+        "updated_at": Pseudonymous("when the profile last changed", Retention.STAFF_ACCOUNT),
+    },
+    "assignment.ConflictDeclaration": {
+        "id": ID,
+        "mediator": NotPersonal("the mediator who declared"),
+        "name_hash": Personal(
+            purpose="conflict-of-interest checks: whether a mediator knows a party",
+            legal_basis=LegalBasis.PUBLIC_TASK,
+            retention=Retention.DECLARATION,
+            subject=Subject.ACQUAINTANCE,
+            visible_to=(),
+            unencrypted_because=(
+                "a keyed hash (blind index) compared for equality only; the name is never "
+                "stored, and the hash is never shown, not even to the mediator"
+            ),
+        ),
+        "created_at": Pseudonymous("when declared", Retention.DECLARATION),
+    },
+    "assignment.MediatorObjection": {
+        "id": ID,
+        "case": NotPersonal("link to the case"),
+        "party": NotPersonal("link to the party who objects"),
+        "mediator": Pseudonymous("the mediator the party objects to", _CASE_META),
+        "recorded_by": Pseudonymous("who recorded it (a staff member)", _CASE_META),
+        "recorded_at": Pseudonymous("when it was recorded", _CASE_META),
+    },
+    "assignment.AssignmentCheck": {
+        "id": ID,
+        "assignment": NotPersonal("link to the assignment"),
+        "result": Pseudonymous("what the conflict-of-interest check found (a code)", _CASE_META),
+        "confirmed_in_person": Pseudonymous(
+            "whether the coordinator confirmed in person that there is no conflict", _CASE_META
+        ),
+        "checked_by": Pseudonymous("who checked (a staff member)", _CASE_META),
+        "checked_at": Pseudonymous("when", _CASE_META),
     },
     # ---- third-party models -----------------------------------------------
     "admin.LogEntry": {
