@@ -31,6 +31,15 @@ class ConsentRecord(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     party_id = models.UUIDField(db_index=True)
     purpose = models.CharField(_("purpose"), max_length=20, choices=ConsentPurpose.choices)
+    scope = models.CharField(
+        _("scope"),
+        max_length=80,
+        blank=True,
+        help_text=_(
+            "What a consent for this purpose is limited to, such as one named partner "
+            "(partner:<short name>); empty when the purpose needs no scope."
+        ),
+    )
     given = models.BooleanField(_("given"))
     notice_version = models.CharField(_("notice version"), max_length=40)
     notice_digest = models.CharField(
@@ -50,3 +59,8 @@ class ConsentRecord(models.Model):
 
     def __str__(self) -> str:
         return f"consent {self.pk}"
+
+
+def partner_scope(slug: str) -> str:
+    """Return the scope of a consent to share with the partner organisation ``slug``."""
+    return f"partner:{slug}"

@@ -8,7 +8,8 @@ text shown, in the language it was shown in.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
@@ -22,16 +23,40 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Notice:
+    """A consent notice; one that names a partner is made from its template by ``naming``."""
+
     purpose: ConsentPurpose
     version: str
     text: _StrPromise
+    # What the consent is limited to ("partner:<slug>"), and the partner's
+    # name in each language the text can be read in, as (language, name).
+    scope: str = ""
+    names: tuple[tuple[str, str], ...] = ()
 
     def text_in(self, language: str) -> str:
         with override(language):
-            return str(self.text)
+            text = str(self.text)
+        if self.names:
+            return text % {"partner": self.name_in(language)}
+        return text
 
     def digest(self, language: str) -> str:
         return hashlib.sha256(self.text_in(language).encode("utf-8")).hexdigest()
+
+    def name_in(self, language: str) -> str:
+        """Return the partner's name in ``language``, or in English when it has none."""
+        names = dict(self.names)
+        base = language.lower().split("-")[0]
+        for code, name in self.names:
+            if code.lower().split("-")[0] == base and name:
+                return name
+        return names.get("en") or next(iter(names.values()), "")
+
+    def naming(self, *, scope: str, names: Mapping[str, str]) -> Notice:
+        """Return this notice about one partner: ``names`` maps a language to its name."""
+        if not scope or not names:
+            raise ValueError("A notice about a partner needs its scope and its name.")
+        return replace(self, scope=scope, names=tuple(names.items()))
 
 
 MEDIATION_NOTICE = Notice(
@@ -59,6 +84,23 @@ STATISTICS_NOTICE = Notice(
     text=_(
         "Your case may be counted, without anything that identifies you, in the centre's "
         "statistics on disputes and how they end."
+    ),
+)
+
+# A template: ``REFERRAL_NOTICE.naming(...)`` gives the notice about one partner,
+# its text naming the partner in the language it is read in. The digest of a
+# consent is over that exact text.
+REFERRAL_NOTICE = Notice(
+    purpose=ConsentPurpose.REFERRAL,
+    version="referral-2026-11",
+    text=_(
+        "With your agreement, the centre will send %(partner)s a short message so that "
+        "they can help you: the kind of dispute, the language you prefer, how and when to "
+        "contact you, and, only if you ask for it, the description of the dispute you gave "
+        "us. Nothing else is sent: not your answers to the safety questions, and nothing "
+        "about the other person. You may withdraw this agreement at any time by telling the "
+        "centre; what was already sent cannot be recalled, and %(partner)s keeps it under "
+        "its own rules."
     ),
 )
 

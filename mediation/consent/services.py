@@ -6,7 +6,7 @@ import uuid
 
 from django.utils import timezone
 
-from mediation.consent.models import ConsentMethod, ConsentRecord
+from mediation.consent.models import ConsentMethod, ConsentPurpose, ConsentRecord
 from mediation.consent.notices import Notice
 
 
@@ -22,9 +22,12 @@ def consent_record(
     """Record one person's answer to ``notice``; call inside the caller's transaction."""
     if method == ConsentMethod.VERBAL and recorded_by_id is None:
         raise ValueError("A verbal consent must name the staff member who recorded it.")
+    if notice.purpose == ConsentPurpose.REFERRAL and not notice.scope:
+        raise ValueError("A consent to share must name the partner (REFERRAL_NOTICE.naming).")
     return ConsentRecord.objects.create(
         party_id=party_id,
         purpose=notice.purpose,
+        scope=notice.scope,
         given=given,
         notice_version=notice.version,
         notice_digest=notice.digest(language),
@@ -35,18 +38,52 @@ def consent_record(
 
 
 def consents_in_force(*, party_id: uuid.UUID) -> dict[str, bool]:
-    """Return, per purpose, whether the party's latest answer is a consent not withdrawn."""
+    """Return, per purpose, whether the party's latest answer is a consent not withdrawn.
+
+    Only consents without a scope count here; a consent limited to one partner
+    answers ``consent_in_force`` for that scope and nothing broader.
+    """
     latest: dict[str, bool] = {}
-    for record in ConsentRecord.objects.filter(party_id=party_id).order_by("recorded_at"):
+    records = ConsentRecord.objects.filter(party_id=party_id, scope="").order_by("recorded_at")
+    for record in records:
         latest[record.purpose] = record.given and record.withdrawn_at is None
     return latest
 
 
-def consent_withdraw(*, party_id: uuid.UUID, purpose: str) -> int:
+def consent_in_force(*, party_id: uuid.UUID, purpose: str, scope: str = "") -> bool:
+    """Return whether the party's latest answer for ``purpose`` and ``scope`` is a live consent."""
+    latest = (
+        ConsentRecord.objects.filter(party_id=party_id, purpose=purpose, scope=scope)
+        .order_by("-recorded_at")
+        .only("given", "withdrawn_at")
+        .first()
+    )
+    return latest is not None and latest.given and latest.withdrawn_at is None
+
+
+def consent_scopes_in_force(*, party_id: uuid.UUID, purpose: str) -> dict[str, ConsentRecord]:
+    """Return, per scope, the party's live consent for ``purpose`` (the latest answer given)."""
+    latest: dict[str, ConsentRecord] = {}
+    records = ConsentRecord.objects.filter(party_id=party_id, purpose=purpose).exclude(scope="")
+    for record in records.order_by("recorded_at"):
+        latest[record.scope] = record
+    return {
+        scope: record
+        for scope, record in latest.items()
+        if record.given and record.withdrawn_at is None
+    }
+
+
+def consent_withdraw(*, party_id: uuid.UUID, purpose: str, scope: str | None = None) -> int:
     """Mark the party's consents for ``purpose`` withdrawn now; return how many were open.
 
-    Call inside the caller's transaction, with the change that follows from it.
+    With ``scope``, only the consents limited to it; without, every consent for
+    the purpose, whatever its scope. Call inside the caller's transaction, with
+    the change that follows from it.
     """
-    return ConsentRecord.objects.filter(
+    records = ConsentRecord.objects.filter(
         party_id=party_id, purpose=purpose, given=True, withdrawn_at__isnull=True
-    ).update(withdrawn_at=timezone.now())
+    )
+    if scope is not None:
+        records = records.filter(scope=scope)
+    return records.update(withdrawn_at=timezone.now())
