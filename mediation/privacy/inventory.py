@@ -64,6 +64,7 @@ class Audience(StrEnum):
     ADMINISTRATOR = "administrators"
     THE_STAFF_MEMBER = "the staff member"
     STAFF_COORDINATORS = "coordinators of the staff member's communities"
+    PRIVACY_OFFICER = "privacy officers of the community"
 
 
 CASE_TEAM = (Audience.COORDINATOR, Audience.MEDIATOR, Audience.THE_PERSON)
@@ -138,8 +139,6 @@ def _axes_access(**fields: Classification) -> dict[str, Classification]:
         **fields,
     }
 
-
-_CASE_META = Retention.CASE
 
 _CASE_META = Retention.CASE
 
@@ -238,6 +237,30 @@ INVENTORY: dict[str, dict[str, Classification]] = {
         "purpose": Pseudonymous("accountability: why", Retention.ACCESS_LOG),
         "channel": Pseudonymous("accountability: through which path", Retention.ACCESS_LOG),
         "request_id": Pseudonymous("accountability: events of one request", Retention.ACCESS_LOG),
+        "break_glass_id": Pseudonymous(
+            "accountability: the break-glass access an event was made under", Retention.ACCESS_LOG
+        ),
+    },
+    "audit.BreakGlassAccess": {
+        "id": ID,
+        "user": Pseudonymous("accountability: who broke the glass", Retention.ACCESS_LOG),
+        "case_id": Pseudonymous("accountability: which case", Retention.ACCESS_LOG),
+        "community_id": Pseudonymous(
+            "review by the community's privacy officer", Retention.ACCESS_LOG
+        ),
+        "data_key": NotPersonal("link to the record's own encryption key"),
+        "reason": Personal(
+            purpose="accountability: why a case was read beyond the usual scope",
+            legal_basis=LegalBasis.LEGAL_OBLIGATION,
+            retention=Retention.ACCESS_LOG,
+            subject=Subject.STAFF,
+            visible_to=(Audience.PRIVACY_OFFICER,),
+        ),
+        "granted_at": Pseudonymous("accountability: when", Retention.ACCESS_LOG),
+        "expires_at": Pseudonymous("how long the access lasted", Retention.ACCESS_LOG),
+        "decision": Pseudonymous("the reviewer's decision", Retention.ACCESS_LOG),
+        "reviewed_by": Pseudonymous("who reviewed it", Retention.ACCESS_LOG),
+        "reviewed_at": Pseudonymous("when it was reviewed", Retention.ACCESS_LOG),
     },
     "privacy.DataKey": {
         "id": ID,
@@ -265,6 +288,9 @@ INVENTORY: dict[str, dict[str, Classification]] = {
         "language": Pseudonymous("language the notice was shown in", _CASE_META),
         "method": Pseudonymous("web form or verbal", _CASE_META),
         "recorded_by_id": Pseudonymous("staff member who recorded a verbal consent", _CASE_META),
+        "scope": Pseudonymous(
+            "what a consent is limited to, such as one named partner organisation", _CASE_META
+        ),
         "recorded_at": Pseudonymous("when consent was given", _CASE_META),
         "withdrawn_at": Pseudonymous("when consent was withdrawn", _CASE_META),
     },
@@ -480,6 +506,32 @@ INVENTORY: dict[str, dict[str, Classification]] = {
         "result": Pseudonymous("whether the agreement held: statistics", _CASE_META),
         "recorded_at": Pseudonymous("when the result was recorded", _CASE_META),
         "recorded_by": Pseudonymous("who recorded it (a staff member)", _CASE_META),
+    },
+    "cases.Partner": {
+        "id": ID,
+        "slug": CONFIG,
+        "name_en": CONFIG,
+        "name_zh": CONFIG,
+        "kind": CONFIG,
+        "email": NotPersonal("an organisation's address for referrals (configuration)"),
+        "language": CONFIG,
+        "communities": CONFIG,
+        "is_active": CONFIG,
+    },
+    "cases.Referral": {
+        "id": ID,
+        "case": NotPersonal("link to the case"),
+        "party": NotPersonal("link to the party referred"),
+        "partner": Pseudonymous("which partner organisation the party was referred to", _CASE_META),
+        "shared": Pseudonymous(
+            "which items were sent (codes only, never their content): GDPR Art. 15(1)(c)",
+            _CASE_META,
+        ),
+        "packet_digest": Pseudonymous(
+            "proof of the exact text sent, without keeping a copy of it", _CASE_META
+        ),
+        "sent_at": Pseudonymous("when the referral was sent", _CASE_META),
+        "sent_by": Pseudonymous("who sent it (a staff member)", _CASE_META),
     },
     "intake.RequestDraft": {
         "id": ID,

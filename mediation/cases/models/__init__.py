@@ -2,7 +2,8 @@
 
 One package, several modules, one app: ``core`` holds the case, its parties and
 who is assigned; ``workflow`` the timeline; ``casework`` sessions, notes,
-agreements, follow-ups and safety screenings.
+agreements, follow-ups and safety screenings;
+``referrals`` partner organisations and what was sent to them.
 """
 
 from mediation.cases.models.casework import (
@@ -37,6 +38,13 @@ from mediation.cases.models.core import (
     Statement,
     Status,
 )
+from mediation.cases.models.referrals import (
+    PacketLanguage,
+    Partner,
+    PartnerKind,
+    Referral,
+    ReferralItem,
+)
 from mediation.cases.models.workflow import CaseEvent, EventKind, Reason
 
 __all__ = [
@@ -58,10 +66,15 @@ __all__ = [
     "Note",
     "NoteKind",
     "Outcome",
+    "PacketLanguage",
+    "Partner",
+    "PartnerKind",
     "Party",
     "PartyDecision",
     "PartyRole",
     "Reason",
+    "Referral",
+    "ReferralItem",
     "SafetyScreening",
     "ScreeningDecision",
     "Session",

@@ -25,6 +25,7 @@ class EventKind(models.TextChoices):
     AGREEMENT_ACCEPTED = "agreement_accepted", _("Agreement accepted by a party")
     FOLLOW_UP_RECORDED = "follow_up_recorded", _("Follow-up recorded")
     DUPLICATE_LINKED = "duplicate_linked", _("Linked to another case")
+    REFERRAL_SENT = "referral_sent", _("Referral sent to a partner organisation")
 
 
 class Reason(models.TextChoices):
