@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from mediation.cases import note_views, session_views, views, workflow_views
+from mediation.cases import note_views, referral_views, session_views, views, workflow_views
 
 app_name = "cases"
 
@@ -35,5 +35,11 @@ urlpatterns = [
     # Agreements and follow-ups (fixed paths such as follow-ups/overdue/ first).
     path("", include("mediation.cases.agreement_urls")),
     path("", include("mediation.cases.screening_urls")),
+    path("<str:reference>/referral/", referral_views.referral, name="referral"),
+    path(
+        "<str:reference>/referral/consent-withdrawn/",
+        referral_views.referral_withdraw,
+        name="referral_withdraw",
+    ),
     path("<str:reference>/", views.case_detail, name="detail"),
 ]

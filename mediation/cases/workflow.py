@@ -106,9 +106,9 @@ TRANSITIONS: tuple[Transition, ...] = (
         S.SUBMITTED,
         S.CLOSED,
         COORDINATORS,
-        _("Decline or close as a duplicate"),
-        outcomes=(Outcome.DECLINED, Outcome.DUPLICATE),
-        reasons=(*DECLINE_REASONS, Reason.DUPLICATE),
+        _("Decline, refer, or close as a duplicate"),
+        outcomes=(Outcome.DECLINED, Outcome.DUPLICATE, Outcome.REFERRED),
+        reasons=(*DECLINE_REASONS, Reason.DUPLICATE, Reason.REFERRED),
         purpose=Purpose.TRIAGE,
     ),
     # Screening and arranging.
@@ -123,12 +123,14 @@ TRANSITIONS: tuple[Transition, ...] = (
             Outcome.OTHER_PARTY_DECLINED,
             Outcome.WITHDRAWN,
             Outcome.DUPLICATE,
+            Outcome.REFERRED,
         ),
         reasons=(
             *DECLINE_REASONS,
             Reason.OTHER_PARTY_DECLINED,
             Reason.REQUESTER_WITHDREW,
             Reason.DUPLICATE,
+            Reason.REFERRED,
         ),
     ),
     Transition(S.ASSIGNED, S.SCREENING, COORDINATORS, _("Back to screening")),
@@ -272,6 +274,8 @@ def _problem(
         return _("That change does not take a reason.")
     if outcome == Outcome.DUPLICATE and case.duplicate_of_id is None:
         return _("Link the case it duplicates first.")
+    if (outcome == Outcome.REFERRED or reason == Reason.REFERRED) and not case.referrals.exists():
+        return _("Send the referral to the partner organisation first.")
     if transition.guard is not None and not transition.guard.check(case):
         return transition.guard.message
     return None
