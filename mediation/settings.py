@@ -249,8 +249,9 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # whatever happens (decision 0008).
 MEDIATION_STAFF_IDLE_SECONDS = env.int("MEDIATION_STAFF_IDLE_SECONDS", default=30 * 60)
 MEDIATION_STAFF_ABSOLUTE_SECONDS = env.int("MEDIATION_STAFF_ABSOLUTE_SECONDS", default=10 * 60 * 60)
-# Password and code attempts per client, across usernames (django-ratelimit syntax).
-MEDIATION_STAFF_SIGN_IN_CLIENT_RATE = env.str("MEDIATION_STAFF_SIGN_IN_CLIENT_RATE", default="60/h")
+# Failed sign-in attempts (password or code) per client, across usernames
+# (django-ratelimit syntax); successful ones do not count.
+MEDIATION_STAFF_SIGN_IN_CLIENT_RATE = env.str("MEDIATION_STAFF_SIGN_IN_CLIENT_RATE", default="30/h")
 OTP_TOTP_ISSUER = "Community mediation"
 
 # django-axes: a username is locked for a cool-off after repeated failures of

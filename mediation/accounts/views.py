@@ -26,18 +26,31 @@ from mediation.audit.actors import Actor
 from mediation.privacy.clients import client_fingerprint
 
 
-def _client_throttled(request: HttpRequest) -> bool:
-    """Count this sign-in attempt against the client; return whether it is over its rate."""
+def _client_failures_over_rate(request: HttpRequest, *, count_this_one: bool) -> bool:
+    """Return whether this client's failed sign-in attempts are over the rate.
+
+    Only failures count (wrong passwords and codes, whatever the username), so
+    that one office address shared by many staff does not run out of tries
+    for ordinary sign-ins, while one client guessing across usernames does.
+    """
     return bool(
         is_ratelimited(
             request,
-            group="staff-sign-in-client",
+            group="staff-sign-in-client-failures",
             key=client_fingerprint,
             rate=settings.MEDIATION_STAFF_SIGN_IN_CLIENT_RATE,
             method="POST",
-            increment=True,
+            increment=count_this_one,
         )
     )
+
+
+def _client_blocked(request: HttpRequest) -> bool:
+    return _client_failures_over_rate(request, count_this_one=False)
+
+
+def _client_failed(request: HttpRequest) -> None:
+    _client_failures_over_rate(request, count_this_one=True)
 
 
 def _throttled_response(request: HttpRequest) -> HttpResponse:
@@ -62,7 +75,7 @@ class SignInView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if _client_throttled(request):
+        if _client_blocked(request):
             services.sign_in_refused(user_id=None)
             return _throttled_response(request)
         username = str(request.POST.get("username", ""))
@@ -83,6 +96,7 @@ class SignInView(auth_views.LoginView):
             username = str(form.cleaned_data.get("username", ""))
             user_id = _user_id_for(username)
             services.sign_in_failed(user_id=user_id)
+            _client_failed(self.request)
             if getattr(self.request, "axes_locked_out", False):
                 # This failure reached the limit; AxesMiddleware answers with the lockout page.
                 services.sign_in_refused(user_id=user_id)
@@ -101,18 +115,21 @@ def _finish(request: HttpRequest, pending: signin.Pending) -> HttpResponseRedire
 
 
 def _wrong_code(
-    request: HttpRequest, pending: signin.Pending, *, object_type: str, device_id: int
+    request: HttpRequest, pending: signin.Pending, *, object_type: str, device_id: int | None
 ) -> HttpResponse | None:
     """Record a wrong code and count it; return the lockout page if it was the last one allowed."""
     services.second_step_failed(
         user_id=pending.user.pk, object_type=object_type, device_id=device_id
     )
+    _client_failed(request)
     if lockout.failure_count(request, pending.user.username):
         return _locked_out(request, user_id=pending.user.pk)
     return None
 
 
-def _paused_error() -> str:
+def _paused(*, user_id: int, object_type: str, device_id: int | None) -> str:
+    """Record a code refused unchecked during django-otp's pause; return what to tell the user."""
+    services.second_step_throttled(user_id=user_id, object_type=object_type, device_id=device_id)
     return gettext("Too many wrong codes in a row. Wait a minute, then try the newest code.")
 
 
@@ -128,7 +145,7 @@ def verify(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:enrol")
     if request.method != "POST":
         return render(request, "accounts/verify.html", {"form": CodeForm()})
-    if _client_throttled(request):
+    if _client_blocked(request):
         return _throttled_response(request)
     if lockout.username_locked(request, pending.user.username):
         return _locked_out(request, user_id=pending.user.pk)
@@ -140,10 +157,10 @@ def verify(request: HttpRequest) -> HttpResponse:
         signin.complete(request, signed_in=pending, device=device, object_type=services.TOTP_DEVICE)
         return _finish(request, pending)
     if check is two_factor.Check.PAUSED:
-        services.second_step_throttled(
-            user_id=pending.user.pk, object_type=services.TOTP_DEVICE, device_id=device.pk
+        form.add_error(
+            "code",
+            _paused(user_id=pending.user.pk, object_type=services.TOTP_DEVICE, device_id=device.pk),
         )
-        form.add_error("code", _paused_error())
     else:
         locked = _wrong_code(
             request, pending, object_type=services.TOTP_DEVICE, device_id=device.pk
@@ -163,7 +180,7 @@ def recovery(request: HttpRequest) -> HttpResponse:
         return pending
     if request.method != "POST":
         return render(request, "accounts/recovery.html", {"form": RecoveryCodeForm()})
-    if _client_throttled(request):
+    if _client_blocked(request):
         return _throttled_response(request)
     if lockout.username_locked(request, pending.user.username):
         return _locked_out(request, user_id=pending.user.pk)
@@ -183,16 +200,18 @@ def recovery(request: HttpRequest) -> HttpResponse:
         return _finish(request, pending)
     device_id = device.pk if device is not None else None
     if check is two_factor.Check.PAUSED:
-        services.second_step_throttled(
-            user_id=pending.user.pk, object_type=services.RECOVERY_CODES, device_id=device_id
+        form.add_error(
+            "code",
+            _paused(
+                user_id=pending.user.pk, object_type=services.RECOVERY_CODES, device_id=device_id
+            ),
         )
-        form.add_error("code", _paused_error())
     else:
-        services.second_step_failed(
-            user_id=pending.user.pk, object_type=services.RECOVERY_CODES, device_id=device_id
+        locked = _wrong_code(
+            request, pending, object_type=services.RECOVERY_CODES, device_id=device_id
         )
-        if lockout.failure_count(request, pending.user.username):
-            return _locked_out(request, user_id=pending.user.pk)
+        if locked is not None:
+            return locked
         form.add_error(
             "code",
             gettext("That recovery code is not right, or it has been used already."),
@@ -212,7 +231,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
     device = services.totp_device_for_enrolment(user=pending.user)
     form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
-        if _client_throttled(request):
+        if _client_blocked(request):
             return _throttled_response(request)
         if lockout.username_locked(request, pending.user.username):
             return _locked_out(request, user_id=pending.user.pk)
@@ -221,7 +240,14 @@ def enrol(request: HttpRequest) -> HttpResponse:
             if check is two_factor.Check.ACCEPTED:
                 return _enrolled(request, pending, device)
             if check is two_factor.Check.PAUSED:
-                form.add_error("code", _paused_error())
+                form.add_error(
+                    "code",
+                    _paused(
+                        user_id=pending.user.pk,
+                        object_type=services.TOTP_DEVICE,
+                        device_id=device.pk,
+                    ),
+                )
             else:
                 locked = _wrong_code(
                     request, pending, object_type=services.TOTP_DEVICE, device_id=device.pk
@@ -284,15 +310,16 @@ def new_recovery_codes(request: HttpRequest) -> HttpResponse:
                     "first_time": False,
                 },
             )
-        services.second_step_failed(
-            user_id=user.pk, object_type=services.TOTP_DEVICE, device_id=device.pk
-        )
-        form.add_error(
-            "code",
-            _paused_error()
-            if check is two_factor.Check.PAUSED
-            else gettext("That code is not right. Try the newest code in the app."),
-        )
+        if check is two_factor.Check.PAUSED:
+            message = _paused(
+                user_id=user.pk, object_type=services.TOTP_DEVICE, device_id=device.pk
+            )
+        else:
+            services.second_step_failed(
+                user_id=user.pk, object_type=services.TOTP_DEVICE, device_id=device.pk
+            )
+            message = gettext("That code is not right. Try the newest code in the app.")
+        form.add_error("code", message)
     return render(
         request,
         "accounts/new_recovery_codes.html",

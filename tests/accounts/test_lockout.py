@@ -178,9 +178,20 @@ def test_an_administrator_can_lift_a_lockout(coordinator: User) -> None:
 def test_one_client_is_slowed_across_usernames(
     coordinator: User, settings: pytest.FixtureRequest
 ) -> None:
-    """Password spraying (one guess for many usernames) meets the per-client rate."""
+    """Password spraying (a guess or two at many usernames) meets the per-client rate."""
     settings.MEDIATION_STAFF_SIGN_IN_CLIENT_RATE = "3/h"  # type: ignore[attr-defined]
     client = Client()
-    statuses = [_attempt(client, "Winter2026!", username=f"user{n}").status_code for n in range(4)]
-    assert statuses == [200, 200, 200, 429]
+    statuses = [_attempt(client, "Winter2026!", username=f"user{n}").status_code for n in range(5)]
+    assert statuses == [200, 200, 200, 200, 429]
     assert AccessEvent.objects.filter(outcome=Outcome.REFUSED).count() == 1
+    # Even the right password is refused from that client until the window passes.
+    assert _attempt(client, PASSWORD).status_code == 429
+
+
+def test_successful_sign_ins_do_not_use_up_the_client_rate(
+    coordinator: User, settings: pytest.FixtureRequest
+) -> None:
+    """Many staff behind one office address sign in all day without meeting the rate."""
+    settings.MEDIATION_STAFF_SIGN_IN_CLIENT_RATE = "3/h"  # type: ignore[attr-defined]
+    statuses = [_attempt(Client(), PASSWORD).status_code for _ in range(6)]
+    assert statuses == [302] * 6
