@@ -5,6 +5,7 @@ urlpatterns = [
     path("", include("mediation.intake.urls")),
     path("staff/", include("mediation.accounts.urls")),
     path("cases/", include("mediation.cases.urls")),
+    path("assignment/", include("mediation.assignment.urls")),
     path("calendar/", include("mediation.cases.calendar_urls")),
     path("break-glass/", include("mediation.cases.break_glass_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
