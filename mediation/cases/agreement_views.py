@@ -8,7 +8,6 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -16,6 +15,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from mediation.accounts.decorators import staff_verified_required
 from mediation.accounts.models import User
 from mediation.cases.agreement_forms import AcceptanceForm, AgreementForm
 from mediation.cases.agreement_pdf import CONTENT_TYPE, agreement_pdf_render
@@ -37,7 +37,7 @@ def _agreement_page(reference: str) -> HttpResponseRedirect:
 
 
 @require_GET
-@login_required
+@staff_verified_required
 def agreement_detail(request: HttpRequest, reference: str) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     page = agreement_page_for_user(user=user, reference=reference)
@@ -49,7 +49,7 @@ def agreement_detail(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@login_required
+@staff_verified_required
 def agreement_write(request: HttpRequest, reference: str) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     draft = agreement_draft_for_user(user=user, reference=reference)
@@ -82,7 +82,7 @@ def agreement_write(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@staff_verified_required
 def agreement_acceptance(request: HttpRequest, reference: str) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     form = AcceptanceForm(request.POST)
@@ -98,7 +98,7 @@ def agreement_acceptance(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @require_GET
-@login_required
+@staff_verified_required
 def agreement_copy_pdf(request: HttpRequest, reference: str, copy_id: uuid.UUID) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     document = agreement_copy_for_print(user=user, reference=reference, copy_id=copy_id)

@@ -10,7 +10,6 @@ import uuid
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import InvalidPage
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_tables2.paginators import LazyPaginator
 
+from mediation.accounts.decorators import staff_verified_required
 from mediation.accounts.models import User
 from mediation.cases.agreement_forms import CloseCaseForm, FollowUpAddForm, FollowUpResultForm
 from mediation.cases.follow_up_selectors import (
@@ -91,14 +91,14 @@ def _render(
 
 
 @require_GET
-@login_required
+@staff_verified_required
 def follow_ups_case(request: HttpRequest, reference: str) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     return _render(request, follow_ups_page_for_user(user=user, reference=reference))
 
 
 @require_POST
-@login_required
+@staff_verified_required
 def follow_up_result(request: HttpRequest, reference: str, follow_up_id: uuid.UUID) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     form = FollowUpResultForm(request.POST, prefix=_result_prefix(follow_up_id))
@@ -120,7 +120,7 @@ def follow_up_result(request: HttpRequest, reference: str, follow_up_id: uuid.UU
 
 
 @require_POST
-@login_required
+@staff_verified_required
 def follow_up_schedule(request: HttpRequest, reference: str) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     form = FollowUpAddForm(request.POST, prefix="add")
@@ -137,7 +137,7 @@ def follow_up_schedule(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@staff_verified_required
 def follow_up_move(request: HttpRequest, reference: str) -> HttpResponse:
     """Start the follow-up stage, or close the case with an outcome (coordinators)."""
     user: User = request.user  # type: ignore[assignment]
@@ -165,7 +165,7 @@ def follow_up_move(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @require_GET
-@login_required
+@staff_verified_required
 def follow_ups_overdue(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     per_page = _positive_int(request.GET.get("per_page"), PAGE_SIZE, MAX_PAGE_SIZE)

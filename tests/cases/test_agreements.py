@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from mediation.audit.context import audit_context
@@ -370,3 +371,17 @@ def test_posts_need_a_csrf_token(cast: Cast) -> None:
     client.handler.enforce_csrf_checks = True
     assert client.post(_url(case, "write/"), form_data(case)).status_code == 403
     assert client.post(_url(case, "accept/"), {"copy": str(copy.pk)}).status_code == 403
+
+
+def test_a_password_only_session_is_sent_to_sign_in(cast: Cast) -> None:
+    case = bring_to_sessions(cast)
+    agreement = write_agreement(cast, case)
+    copy = agreement.copies.get(party__role="requester")
+    client = Client()
+    client.force_login(cast.mediator)
+    for method, url, data in _requests(case, copy.pk):
+        response = getattr(client, method)(url, data)
+        assert response.status_code == 302, (method, url)
+        assert b"Music" not in response.content
+    assert Agreement.objects.filter(case=case).count() == 1
+    assert not AccessEvent.objects.filter(action=Action.PRINT).exists()

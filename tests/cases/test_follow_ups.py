@@ -8,6 +8,7 @@ import uuid
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -469,3 +470,21 @@ def test_follow_up_posts_need_a_csrf_token(cast: Cast) -> None:
         (_url(case, "move/"), {"target": "closed"}),
     ]:
         assert client.post(url, data).status_code == 403
+
+
+def test_a_password_only_session_is_sent_to_sign_in(cast: Cast) -> None:
+    case = _in_follow_up(cast)
+    follow_up = FollowUp.objects.filter(case=case).first()
+    assert follow_up is not None
+    client = Client()
+    client.force_login(cast.coordinator)
+    for method, url, data in [
+        ("get", "/cases/follow-ups/overdue/", {}),
+        ("get", _url(case), {}),
+        ("post", _url(case, f"{follow_up.pk}/"), {f"result-{follow_up.pk.hex}-result": "held"}),
+        ("post", _url(case, "add/"), {"add-due_on": days_from_today(10).isoformat()}),
+        ("post", _url(case, "move/"), {"target": "closed", "close-outcome": "agreement_held"}),
+    ]:
+        assert getattr(client, method)(url, data).status_code == 302, (method, url)
+    follow_up.refresh_from_db()
+    assert follow_up.recorded_at is None
