@@ -63,7 +63,8 @@ class CaseNotes:
 
 def caucus_parties_of(case: Case) -> list[CaucusParty]:
     roles = {value: str(label) for value, label in PartyRole.choices}
-    parties = Party.objects.filter(case=case).only("id", "role").order_by("role", "created_at")
+    # "requester" sorts after "other_party": descending puts the requester first.
+    parties = Party.objects.filter(case=case).only("id", "role").order_by("-role", "created_at")
     return [CaucusParty(party_id=p.pk, role=roles.get(p.role, p.role)) for p in parties]
 
 

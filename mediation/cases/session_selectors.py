@@ -101,7 +101,7 @@ def _sessions_of(case: Case, session_id: uuid.UUID | None = None) -> list[Sessio
         "attendance",
         queryset=SessionAttendance.objects.select_related("party")
         .only("id", "session_id", "attendance", "party__id", "party__role")
-        .order_by("party__role", "party__created_at"),
+        .order_by("-party__role", "party__created_at"),  # the requester first
     )
     bookings = Prefetch(
         "bookings",
@@ -249,7 +249,7 @@ def session_form_context(*, user: User, reference: str) -> SessionFormContext:
         Party.objects.filter(case=scoped.case)
         .exclude(decision=PartyDecision.DECLINED)
         .only("id", "role")
-        .order_by("role", "created_at")
+        .order_by("-role", "created_at")  # the requester first
     )
     return SessionFormContext(
         case=scoped.case,
