@@ -32,6 +32,7 @@ from mediation.cases.references import display
 from mediation.cases.session_services import (
     SessionPlan,
     SessionRefused,
+    session_bookings_release,
     session_cancel,
     session_change,
     session_record_attendance,
@@ -646,3 +647,26 @@ def test_a_password_only_session_is_sent_to_sign_in(cast: Cast, case) -> None:
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith("/staff/login/")
+
+
+def test_releasing_a_mediator_frees_only_their_future_bookings_on_the_case(
+    cast: Cast, case, second_case
+) -> None:
+    """For the service that takes a mediator off a case (or deactivates them)."""
+    assign(case, cast.other_mediator)
+    past = schedule(cast.coordinator, case, at(3, 10), at(3, 11))
+    move_to_past(past, days=2)
+    future = schedule(cast.coordinator, case, at(4, 10), at(4, 11))
+    elsewhere = schedule(cast.coordinator, second_case, at(5, 10), at(5, 11))
+    assert session_bookings_release(case=case, mediator_id=cast.mediator.pk) == 1
+    live = set(
+        SessionMediator.objects.filter(is_cancelled=False).values_list("session_id", "mediator_id")
+    )
+    assert live == {
+        (past.pk, cast.mediator.pk),
+        (past.pk, cast.other_mediator.pk),
+        (future.pk, cast.other_mediator.pk),
+        (elsewhere.pk, cast.mediator.pk),
+    }
+    # The freed time can be booked again.
+    assert schedule(cast.coordinator, second_case, at(4, 10), at(4, 11))
