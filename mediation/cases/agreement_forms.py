@@ -30,16 +30,6 @@ def reject_control_characters(value: str) -> None:
         )
 
 
-def describe_hints(form: forms.Form) -> None:
-    """Point each hinted field's aria-describedby at the hint includes/field.html renders.
-
-    Django's own points at ``<id>_helptext``, an id that template does not use.
-    """
-    for name, field in form.fields.items():
-        if field.help_text:
-            field.widget.attrs["aria-describedby"] = f"{form[name].auto_id}_hint"
-
-
 def _language_choices() -> list[tuple[str, str]]:
     return [(code, language_name(code)) for code, _name in settings.LANGUAGES]
 
@@ -80,7 +70,6 @@ class AgreementForm(forms.Form):
                     "max_length": _("Shorten the terms to %(limit_value)d characters or fewer."),
                 },
             )
-        describe_hints(self)
 
     def sections(self) -> list[tuple[PartySlot, forms.BoundField, forms.BoundField]]:
         """Return each party with its language and terms fields, in order."""
@@ -130,7 +119,6 @@ class FollowUpAddForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        describe_hints(self)
 
     def clean_due_on(self) -> Any:
         due_on = self.cleaned_data["due_on"]

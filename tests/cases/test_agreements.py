@@ -53,7 +53,7 @@ def test_form_shows_one_textarea_per_party_labelled_with_role_and_language(cast:
     assert "Terms for the other party, in 简体中文" in body
     assert 'lang="zh-hans"' in body
     requester, _other = parties(case)
-    hint = f"id_terms_{requester.pk.hex}_hint"
+    hint = f"id_terms_{requester.pk.hex}_helptext"
     assert f'id="{hint}"' in body
     assert f'aria-describedby="{hint}"' in body
 
