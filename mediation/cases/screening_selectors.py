@@ -59,11 +59,20 @@ def case_process(case: Case) -> ScreeningDecision | None:
     wins (no mediation > shuttle > remote > joint). Unlogged: it returns a
     code for pages that already checked scope (sessions, the case page).
     """
+    return strictest(latest_screening_decisions(case))
+
+
+def latest_screening_decisions(case: Case) -> set[str]:
+    """Return the decision of each party's latest screening (one query, unlogged).
+
+    Sessions combine them (shuttle for one party and remote for the other
+    means separate remote sessions); ``case_process`` names the strictest.
+    """
     latest: dict[uuid.UUID, str] = {}
     rows = SafetyScreening.objects.filter(case=case).order_by("party_id", "-screened_at")
     for party_id, decision in rows.values_list("party_id", "decision"):
         latest.setdefault(party_id, decision)
-    return strictest(latest.values())
+    return set(latest.values())
 
 
 def party_labels(parties: list[Party]) -> dict[uuid.UUID, str]:

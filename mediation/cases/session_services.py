@@ -37,7 +37,6 @@ from mediation.cases.models import (
     EventKind,
     Party,
     PartyDecision,
-    SafetyScreening,
     ScreeningDecision,
     Session,
     SessionAttendance,
@@ -46,6 +45,7 @@ from mediation.cases.models import (
     SessionStatus,
     Status,
 )
+from mediation.cases.screening_selectors import latest_screening_decisions
 from mediation.cases.selectors import OBJECT_TYPE, case_in_scope
 from mediation.cases.workflow import timeline_record
 from mediation.privacy import fields
@@ -108,11 +108,7 @@ def _screening_problem(case: Case, party_count: int, session_format: str) -> Str
 
     The latest screening of each party counts, and the strictest of them wins.
     """
-    latest: dict[uuid.UUID, str] = {}
-    rows = SafetyScreening.objects.filter(case=case).order_by("party_id", "-screened_at")
-    for party_id, decision in rows.values_list("party_id", "decision"):
-        latest.setdefault(party_id, decision)
-    decisions = set(latest.values())
+    decisions = latest_screening_decisions(case)
     if ScreeningDecision.NO_MEDIATION in decisions:
         return _("The safety screening found this case unsuitable for mediation sessions.")
     if ScreeningDecision.SHUTTLE in decisions and party_count > 1:
