@@ -12,7 +12,7 @@ from django.utils import timezone
 from mediation.audit.actors import Actor
 from mediation.audit.models import Action, ActorRole, Purpose
 from mediation.audit.services import access_event_record
-from mediation.cases.models import ContactChannel, Party, PartyRole, Statement
+from mediation.cases.models import ContactChannel, Party, PartyRole, Referral, Statement
 from mediation.cases.services import Contact
 from mediation.consent.models import ConsentMethod, ConsentPurpose, ConsentRecord
 from mediation.consent.notices import CONTACT_NOTICE
@@ -137,6 +137,18 @@ def resident_export(*, party: Party) -> dict[str, Any]:
             for r in ConsentRecord.objects.filter(party_id=party.pk).order_by("recorded_at")
         ],
     }
+    # Who received this person's data (GDPR Art. 15(1)(c)): their own referrals only.
+    data["shared_with"] = [
+        {
+            "partner": referral.partner.name_en,
+            "partner_zh": referral.partner.name_zh,
+            "items": list(referral.shared),
+            "sent": referral.sent_at.isoformat(),
+        }
+        for referral in Referral.objects.filter(party=party)
+        .select_related("partner")
+        .order_by("sent_at")
+    ]
     if party.role == PartyRole.REQUESTER:
         data["what_happened"] = fields.decrypt(case, "description", cipher)
     with transaction.atomic():

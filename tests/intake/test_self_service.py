@@ -8,14 +8,15 @@ import json
 import pytest
 from django.test import Client
 
+from mediation.accounts.models import Role
 from mediation.audit.models import AccessEvent, Action, ActorType
-from mediation.cases.models import Case, Party, PartyRole, Statement
+from mediation.cases.models import Case, Partner, Party, PartyRole, Referral, Statement
 from mediation.cases.references import display
 from mediation.consent.models import ConsentRecord
 from mediation.privacy import fields
 from mediation.privacy.crypto import CaseCipher
 from mediation.privacy.models import DataSubjectRequest
-from tests.factories import CommunityFactory
+from tests.factories import CommunityFactory, staff_with_role
 from tests.intake.journey import answer_all
 
 pytestmark = pytest.mark.django_db
@@ -140,6 +141,32 @@ def test_the_download_holds_this_persons_data_and_not_the_other_partys(resident)
     assert "Mr Other Person" not in text
     assert "13800000000" not in text
     assert AccessEvent.objects.filter(action=Action.DOWNLOAD).count() == 1
+
+
+def test_the_download_names_the_partners_this_person_was_referred_to(resident) -> None:
+    client, case = resident
+    partner = Partner.objects.create(
+        slug="legal-aid",
+        name_en="Riverside Legal Aid",
+        name_zh="河畔法律援助",
+        email="a@example.org",
+    )
+    other = Party.objects.filter(case=case, role=PartyRole.OTHER_PARTY).first()
+    staff = staff_with_role(Role.COORDINATOR, case.community, "referrer")
+    Referral.objects.create(
+        case=case, party=_requester(case), partner=partner, shared=["category"], sent_by=staff
+    )
+    if other is not None:
+        elsewhere = Partner.objects.create(
+            slug="police", name_en="Riverside Police", name_zh="警察", email="p@example.org"
+        )
+        Referral.objects.create(
+            case=case, party=other, partner=elsewhere, shared=["category"], sent_by=staff
+        )
+    data = json.loads(client.post("/status/case/download/").content)
+    assert [(r["partner"], r["items"]) for r in data["shared_with"]] == [
+        ("Riverside Legal Aid", ["category"])
+    ]
 
 
 def test_asking_for_erasure_records_a_request_with_its_deadline(resident) -> None:
