@@ -50,6 +50,7 @@ from mediation.cases.models import (
     Status,
 )
 from mediation.cases.selectors import OBJECT_TYPE, case_in_scope
+from mediation.cases.session_services import session_bookings_release
 from mediation.cases.workflow import case_transition, timeline_record
 
 if TYPE_CHECKING:
@@ -100,8 +101,11 @@ def _community_mediator(case: Case, mediator_id: int) -> User | None:
     ).first()
 
 
-def _end(assignment: CaseAssignment, *, user: User, now: object) -> None:
+def _end(assignment: CaseAssignment, *, user: User, now: object, leaves_case: bool = True) -> None:
+    """End ``assignment``; if the mediator leaves the case, free their sessions still to come."""
     CaseAssignment.objects.filter(pk=assignment.pk).update(ended_at=now)
+    if leaves_case:
+        session_bookings_release(case=assignment.case, mediator_id=assignment.mediator_id)
     check = AssignmentCheck.objects.filter(assignment=assignment).values_list("pk", flat=True)
     timeline_record(
         case=assignment.case,
@@ -176,7 +180,8 @@ def mediator_assign(
         if role == AssignmentRole.LEAD:
             replaced |= Q(role=AssignmentRole.LEAD)
         for old in on_case.filter(replaced).select_related("case"):
-            _end(old, user=user, now=now)
+            # A co-mediator made lead stays on the case: their bookings stay too.
+            _end(old, user=user, now=now, leaves_case=old.mediator_id != mediator.pk)
         assignment = CaseAssignment.objects.create(
             case=case, mediator=mediator, role=role, assigned_at=now
         )
@@ -266,9 +271,10 @@ def mediator_deactivate(*, user: User, mediator_id: int) -> User:
 
     Their assignments stay active, so their cases are listed for reassignment
     (``selectors.cases_to_reassign``) until a coordinator assigns someone
-    else. Only a coordinator of every community the person works in, and
-    only for someone who is a mediator and nothing else, may do it; anyone
-    else is for an administrator.
+    else; their bookings for sessions still to come are cancelled. Only a
+    coordinator of every community the person works in, and only for someone
+    who is a mediator and nothing else, may do it; anyone else is for an
+    administrator.
     """
     with transaction.atomic():
         mediator = mediator_for_coordinator(user=user, mediator_id=mediator_id)
@@ -299,6 +305,12 @@ def mediator_deactivate(*, user: User, mediator_id: int) -> User:
             )
             raise AssignmentRefused(problem)
         user_deactivate(user=mediator, actor=_coordinator(user))
+        # They will not come: free their sessions still to come, so that whoever
+        # takes over can be booked. The assignments stay, to list the cases.
+        for case in Case.objects.filter(
+            assignments__mediator=mediator, assignments__ended_at__isnull=True
+        ).distinct():
+            session_bookings_release(case=case, mediator_id=mediator.pk)
     return mediator
 
 

@@ -273,3 +273,67 @@ def test_only_their_coordinator_may_deactivate_a_mediator(cast: Cast, persona: s
         mediator_deactivate(user=getattr(cast, persona), mediator_id=cast.other_mediator.pk)
     cast.other_mediator.refresh_from_db()
     assert cast.other_mediator.is_active
+
+
+# ---- sessions of a mediator who comes off a case -----------------------------------
+
+
+def _live_bookings(case: Case) -> set[int]:
+    from mediation.cases.models import SessionMediator
+
+    return set(
+        SessionMediator.objects.filter(session__case=case, is_cancelled=False).values_list(
+            "mediator_id", flat=True
+        )
+    )
+
+
+@pytest.fixture
+def in_sessions(cast: Cast, case: Case) -> Case:
+    from tests.cases.casework import put_in
+
+    put_in(case, Status.SESSIONS)
+    return case
+
+
+def test_coming_off_a_case_frees_the_mediators_sessions_to_come(
+    cast: Cast, in_sessions: Case
+) -> None:
+    from tests.cases.casework import at, schedule
+
+    lead = _assign(cast, in_sessions, cast.other_mediator)
+    co = make_mediator(cast.community, "co")
+    _assign(cast, in_sessions, co, role="co")
+    schedule(cast.coordinator, in_sessions, at(4, 10), at(4, 11))
+    assert _live_bookings(in_sessions) == {cast.other_mediator.pk, co.pk}
+    with audit_context(channel=Channel.WEB):
+        mediator_unassign(
+            user=cast.coordinator, reference=in_sessions.reference, assignment_id=lead.pk
+        )
+    assert _live_bookings(in_sessions) == {co.pk}
+
+
+def test_a_replaced_lead_loses_their_bookings_but_a_promoted_co_keeps_theirs(
+    cast: Cast, in_sessions: Case
+) -> None:
+    from tests.cases.casework import at, schedule
+
+    _assign(cast, in_sessions, cast.other_mediator)
+    co = make_mediator(cast.community, "co")
+    _assign(cast, in_sessions, co, role="co")
+    schedule(cast.coordinator, in_sessions, at(4, 10), at(4, 11))
+    _assign(cast, in_sessions, co, role="lead")
+    assert _live_bookings(in_sessions) == {co.pk}
+
+
+def test_deactivation_frees_the_sessions_to_come_and_keeps_the_assignment(
+    cast: Cast, in_sessions: Case
+) -> None:
+    from tests.cases.casework import at, schedule
+
+    _assign(cast, in_sessions, cast.other_mediator)
+    schedule(cast.coordinator, in_sessions, at(4, 10), at(4, 11))
+    with audit_context(channel=Channel.WEB):
+        mediator_deactivate(user=cast.coordinator, mediator_id=cast.other_mediator.pk)
+    assert _live_bookings(in_sessions) == set()
+    assert _active(in_sessions) == [(cast.other_mediator.pk, AssignmentRole.LEAD)]
