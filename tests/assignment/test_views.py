@@ -362,3 +362,30 @@ def test_one_mediators_declarations_do_not_touch_anothers(cast: Cast) -> None:
     declarations_add(user=cast.other_mediator, names=["Wang Fang"])
     client_for(cast.mediator).post("/assignment/declarations/clear/", {"confirm": "on"})
     assert ConflictDeclaration.objects.filter(mediator=cast.other_mediator).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("persona", "path"),
+    [
+        ("coordinator", "/assignment/cases/{ref}/assign/"),
+        ("coordinator", "/assignment/cases/{ref}/unassign/"),
+        ("coordinator", "/assignment/cases/{ref}/objection/"),
+        ("coordinator", "/assignment/cases/{ref}/mark-assigned/"),
+        ("coordinator", "/assignment/mediators/{mediator}/deactivate/"),
+        ("coordinator", "/assignment/mediators/{mediator}/profile/"),
+        ("mediator", "/assignment/profile/"),
+        ("mediator", "/assignment/declarations/"),
+        ("mediator", "/assignment/declarations/remove/"),
+        ("mediator", "/assignment/declarations/clear/"),
+    ],
+)
+def test_every_form_needs_its_csrf_token(cast: Cast, case: Case, persona: str, path: str) -> None:
+    # SECURITY.md failure scenario 3.
+    client = client_for(getattr(cast, persona))
+    client.handler.enforce_csrf_checks = True
+    url = path.format(ref=case.reference, mediator=cast.other_mediator.pk)
+    response = client.post(url, {"mediator": cast.other_mediator.pk, "role": "lead"})
+    assert response.status_code == 403
+    assert not CaseAssignment.objects.filter(case=case).exists()
+    cast.other_mediator.refresh_from_db()
+    assert cast.other_mediator.is_active
