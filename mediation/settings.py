@@ -148,6 +148,7 @@ INSTALLED_APPS = [
     "mediation.consent",
     "mediation.cases",
     "mediation.intake",
+    "mediation.demo",
     "mediation.assignment",
 ]
 

@@ -30,6 +30,7 @@ from mediation.cases.models import (
     Party,
     Status,
 )
+from mediation.cases.models import Outcome as CaseOutcome
 from mediation.cases.references import new_reference
 from mediation.cases.services import Contact, case_build
 from mediation.consent.models import ConsentMethod, ConsentRecord
@@ -116,6 +117,18 @@ _STATUS_WEIGHTS = {
 }
 
 
+# How closed cases ended, roughly as centres report it.
+_CLOSED_OUTCOMES = [
+    CaseOutcome.AGREEMENT_HELD,
+    CaseOutcome.AGREEMENT_NOT_HELD,
+    CaseOutcome.NO_AGREEMENT,
+    CaseOutcome.WITHDRAWN,
+    CaseOutcome.DECLINED,
+    CaseOutcome.OTHER_PARTY_DECLINED,
+]
+_CLOSED_WEIGHTS = [40, 8, 15, 12, 10, 15]
+
+
 @dataclass(frozen=True)
 class SeedStaff:
     """Who the seeded cases are assigned to, per community id."""
@@ -191,6 +204,9 @@ def seed_cases(
             case.reference = reference
             case.status = status
             case.submitted_at = submitted
+            if status == Status.CLOSED:
+                case.outcome = writer.rng.choices(_CLOSED_OUTCOMES, _CLOSED_WEIGHTS)[0]
+                case.closed_at = min(now, submitted + timedelta(days=writer.rng.randint(20, 200)))
             keys.append(data_key)
             cases.append(case)
             parties.append(party)

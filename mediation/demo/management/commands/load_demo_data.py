@@ -10,8 +10,11 @@ from django.db import transaction
 
 from mediation.accounts.demo import demo_second_factor
 from mediation.accounts.models import Community, Role, RoleAssignment, User
+from mediation.audit.context import audit_context
+from mediation.audit.models import Channel
 from mediation.cases.models import Case
 from mediation.cases.seeding import SeedStaff, seed_cases
+from mediation.demo.casework import load_casework
 
 COMMUNITIES = [
     ("riverside", "Riverside Community Mediation Centre", "河畔社区调解中心"),
@@ -96,5 +99,9 @@ class Command(BaseCommand):
                 communities=list(communities.values()),
                 staff=SeedStaff(mediators_by_community=mediators),
                 count=case_count,
+            )
+        with audit_context(channel=Channel.COMMAND):
+            load_casework(
+                communities=communities, coordinator=User.objects.get(username="coordinator")
             )
         return True
