@@ -29,14 +29,20 @@ def test_the_compiled_catalogue_matches_the_source() -> None:
 
 
 def test_placeholders_survive_translation() -> None:
+    """Named %-placeholders and {}-fields are kept, in singular and plural entries alike."""
     import re
 
     po = polib.pofile(str(CATALOGUE / "django.po"))
-    pattern = re.compile(r"%\(\w+\)[sd]")
+    pattern = re.compile(r"%\(\w+\)[sd]|\{\w+\}")
     for entry in po.translated_entries():
-        assert sorted(pattern.findall(entry.msgid)) == sorted(pattern.findall(entry.msgstr)), (
-            entry.msgid
-        )
+        if entry.msgid_plural:
+            expected = sorted(pattern.findall(entry.msgid_plural))
+            for translation in entry.msgstr_plural.values():
+                assert sorted(pattern.findall(translation)) == expected, entry.msgid
+        else:
+            assert sorted(pattern.findall(entry.msgid)) == sorted(pattern.findall(entry.msgstr)), (
+                entry.msgid
+            )
 
 
 @pytest.mark.django_db
