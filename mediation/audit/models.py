@@ -104,13 +104,25 @@ class AccessEvent(models.Model):
     class Meta:
         verbose_name = _("access event")
         verbose_name_plural = _("access events")
+        # The review page's filters (decision 0015): one actor over time, one
+        # community over time, break-glass events over time. On PostgreSQL a BRIN
+        # index on occurred_at (migration access_log_review_indexes) serves the time
+        # windows of the flags; it is not a model index because SQLite has none.
         indexes = [
             models.Index(fields=["object_type", "object_id"], name="access_event_object"),
-            models.Index(fields=["actor_type", "actor_id"], name="access_event_actor"),
+            models.Index(
+                fields=["actor_type", "actor_id", "occurred_at"], name="access_event_actor_time"
+            ),
+            models.Index(fields=["community_id", "occurred_at"], name="access_event_community"),
             models.Index(
                 fields=["break_glass_id"],
                 condition=models.Q(break_glass_id__isnull=False),
                 name="access_event_break_glass",
+            ),
+            models.Index(
+                fields=["occurred_at"],
+                condition=models.Q(break_glass_id__isnull=False),
+                name="access_event_break_glass_time",
             ),
         ]
         triggers = [
