@@ -99,6 +99,14 @@ MEDIATION_STATUS_REFERENCE_RATE = env.str("MEDIATION_STATUS_REFERENCE_RATE", def
 MEDIATION_RESIDENT_IDLE_SECONDS = env.int("MEDIATION_RESIDENT_IDLE_SECONDS", default=15 * 60)
 # How long a break-glass access to a case outside one's scope lasts.
 MEDIATION_BREAK_GLASS_MINUTES = env.int("MEDIATION_BREAK_GLASS_MINUTES", default=60)
+# The access log review flags staff activity in these local hours, start to end
+# ("22-6": from 22:00 to 05:59), in TIME_ZONE.
+_quiet = env.str("MEDIATION_REVIEW_QUIET_HOURS", default="22-6").split("-")
+if not (len(_quiet) == 2 and all(h.isdigit() and int(h) <= 23 for h in _quiet)) or (
+    int(_quiet[0]) == int(_quiet[1])
+):
+    raise ImproperlyConfigured("MEDIATION_REVIEW_QUIET_HOURS must be two different hours: 22-6.")
+MEDIATION_REVIEW_QUIET_HOURS = (int(_quiet[0]), int(_quiet[1]))
 
 # Where the quick-exit link goes: a neutral site, opened in place of this one.
 MEDIATION_QUICK_EXIT_URL = env.str(

@@ -8,6 +8,7 @@ urlpatterns = [
     path("assignment/", include("mediation.assignment.urls")),
     path("calendar/", include("mediation.cases.calendar_urls")),
     path("break-glass/", include("mediation.cases.break_glass_urls")),
+    path("audit/log/", include("mediation.cases.log_review_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
