@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -176,8 +176,11 @@ def parties_signing_in_with(reference: str) -> QuerySet[Party]:
     The requester signs in with the case's reference, another party with
     their own, so neither learns the other's.
     """
+    # A scalar subquery on the case's unique reference, not a join: the planner
+    # then ORs two index lookups instead of scanning both tables.
+    case_id = Case.objects.filter(reference=reference).values("pk")[:1]
     return Party.objects.filter(
-        Q(case__reference=reference, reference__isnull=True) | Q(reference=reference)
+        Q(case_id=Subquery(case_id), reference__isnull=True) | Q(reference=reference)
     )
 
 

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
 from mediation.audit.actors import Actor
+from mediation.audit.coverage import logs_access, touches_no_personal_data
 from mediation.audit.models import Action, Purpose
 from mediation.audit.services import access_event_record_refused
 from mediation.cases.references import display as display_reference
@@ -38,6 +39,7 @@ from mediation.intake.resident_access import (
 from mediation.privacy.clients import client_fingerprint
 
 SESSION_KEY = "resident_access"
+SEEN_REFRESH_SECONDS = 60
 UNIFORM_ERROR = _("The case reference or status code is not right. Check both and try again.")
 
 
@@ -98,6 +100,7 @@ def _refuse_throttled(request: HttpRequest, action: Action) -> HttpResponse:
     return render(request, "intake/status_throttled.html", status=429)
 
 
+@logs_access("view case", "login party")
 @require_http_methods(["GET", "POST"])
 def status_sign_in(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
@@ -118,7 +121,10 @@ def status_sign_in(request: HttpRequest) -> HttpResponse:
             {"form": failed, "uniform_error": UNIFORM_ERROR},
             status=400,
         )
-    request.session.cycle_key()
+    # A session that already exists gets a new key (no fixation); a new one is
+    # created with a fresh key when it is first saved, so one write suffices.
+    if request.session.session_key:
+        request.session.cycle_key()
     request.session[SESSION_KEY] = {"party": str(party.pk), "seen": time.time()}
     return redirect("intake:status_case")
 
@@ -133,14 +139,18 @@ def resident_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
         if not access or time.time() - float(access.get("seen", 0)) > idle:
             request.session.pop(SESSION_KEY, None)
             return redirect("intake:status")
-        access["seen"] = time.time()
-        request.session[SESSION_KEY] = access
+        now = time.time()
+        # Refresh the idle clock at most once a minute: each refresh is a write.
+        if now - float(access.get("seen", 0)) > SEEN_REFRESH_SECONDS:
+            access["seen"] = now
+            request.session[SESSION_KEY] = access
         request.resident_party_id = uuid.UUID(access["party"])  # type: ignore[attr-defined]
         return view(request, *args, **kwargs)
 
     return wrapper
 
 
+@logs_access("view case")
 @resident_required
 def status_case(request: HttpRequest) -> HttpResponse:
     view = resident_status(party_id=request.resident_party_id)  # type: ignore[attr-defined]
@@ -169,6 +179,9 @@ def status_case(request: HttpRequest) -> HttpResponse:
     )
 
 
+@touches_no_personal_data(
+    reason="forgets the resident's access in this browser session; reads nothing"
+)
 @require_POST
 def status_sign_out(request: HttpRequest) -> HttpResponse:
     request.session.pop(SESSION_KEY, None)
@@ -189,6 +202,7 @@ class LostCodeForm(forms.Form):
     )
 
 
+@logs_access("update case")
 @require_http_methods(["GET", "POST"])
 def lost_code(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
