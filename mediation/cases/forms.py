@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from mediation.cases.models import Category, IntakeChannel, Outcome, Reason
+from mediation.cases.models import Category, IntakeChannel, Outcome, Reason, Status
 from mediation.cases.workflow import Transition
 
 
@@ -70,6 +70,26 @@ class TriageFilterForm(forms.Form):
     def __init__(self, *args: Any, communities: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["community"].choices = _optional(list(communities))  # type: ignore[attr-defined]
+
+
+class CaseFilterForm(forms.Form):
+    """The case list's filters, read from the query string."""
+
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=_optional(list(Status.choices))
+    )
+    category = forms.ChoiceField(
+        label=_("Category"), required=False, choices=_optional(list(Category.choices))
+    )
+    community = forms.TypedChoiceField(
+        label=_("Community"), required=False, coerce=int, empty_value=None
+    )
+
+    def __init__(self, *args: Any, communities: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["community"].choices = _optional(list(communities))  # type: ignore[attr-defined]
+        if len(communities) < 2:
+            del self.fields["community"]
 
 
 class DuplicateForm(forms.Form):

@@ -89,11 +89,22 @@ def _list_role(scope: StaffScope) -> ActorRole:
     return ActorRole.COORDINATOR if scope.coordinator_of else ActorRole.MEDIATOR
 
 
-def case_list_for_user(*, user: User) -> QuerySet[Case]:
+@dataclass(frozen=True)
+class CaseFilters:
+    """What the case list is narrowed to; empty values mean "all"."""
+
+    status: str = ""
+    category: str = ""
+    community_id: int | None = None
+
+
+def case_list_for_user(*, user: User, filters: CaseFilters | None = None) -> QuerySet[Case]:
     """Return the cases ``user`` may see, newest first, ready for a list page.
 
     Lists show no personal data, so one access event records the request.
+    Filters narrow the scope, never widen it.
     """
+    filters = filters or CaseFilters()
     scope = staff_scope(user=user)
     active = Prefetch(
         "assignments",
@@ -110,10 +121,16 @@ def case_list_for_user(*, user: User) -> QuerySet[Case]:
         object_id=None,
         purpose=Purpose.CASEWORK,
     )
+    cases = cases_visible_to(scope=scope)
+    if filters.status:
+        cases = cases.filter(status=filters.status)
+    if filters.category:
+        cases = cases.filter(category=filters.category)
+    if filters.community_id is not None:
+        cases = cases.filter(community_id=filters.community_id)
     # Only the columns a list shows: never the ciphertext of personal fields.
     return (
-        cases_visible_to(scope=scope)
-        .select_related("community")
+        cases.select_related("community")
         .only(*LIST_COLUMNS)
         .prefetch_related(active)
         .order_by("-submitted_at", "-id")

@@ -9,10 +9,12 @@ from django.views.decorators.http import require_GET
 from django_tables2.paginators import LazyPaginator
 
 from mediation.accounts.decorators import staff_verified_required
+from mediation.accounts.models import Community, User
+from mediation.accounts.selectors import staff_scope
 from mediation.audit.models import ActorRole
-from mediation.cases.forms import DuplicateForm, TransitionForm
+from mediation.cases.forms import CaseFilterForm, DuplicateForm, TransitionForm
 from mediation.cases.lists import case_rows
-from mediation.cases.selectors import case_detail_for_user, case_list_for_user
+from mediation.cases.selectors import CaseFilters, case_detail_for_user, case_list_for_user
 from mediation.cases.workflow import transitions_open_to
 
 PAGE_SIZE = 50
@@ -37,7 +39,23 @@ def case_list(request: HttpRequest) -> HttpResponse:
         sort = "-submitted"
     per_page = positive_int(request.GET.get("per_page"), PAGE_SIZE, MAX_PAGE_SIZE)
     number = positive_int(request.GET.get("page"), 1, 10_000)
-    cases = case_list_for_user(user=request.user).order_by(*SORTS[sort])  # type: ignore[arg-type]
+    user: User = request.user  # type: ignore[assignment]
+    scope = staff_scope(user=user)
+    communities = [
+        (community.pk, community.display_name(request.LANGUAGE_CODE))
+        for community in Community.objects.filter(
+            pk__in=scope.coordinator_of | scope.mediator_in
+        ).order_by("slug")
+    ]
+    form = CaseFilterForm(request.GET or None, communities=communities)
+    filters = CaseFilters()
+    if form.is_valid():
+        filters = CaseFilters(
+            status=form.cleaned_data["status"],
+            category=form.cleaned_data["category"],
+            community_id=form.cleaned_data.get("community"),
+        )
+    cases = case_list_for_user(user=user, filters=filters).order_by(*SORTS[sort])
     # LazyPaginator fetches one row more than a page instead of COUNTing the table.
     paginator = LazyPaginator(cases, per_page)
     try:
@@ -53,8 +71,18 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "sort": sort,
             "next_sort": "submitted" if sort == "-submitted" else "-submitted",
             "per_page": per_page,
+            "form": form,
+            "filters": _query(request, drop=("page", "sort", "per_page")),
+            "filtered": any([filters.status, filters.category, filters.community_id is not None]),
         },
     )
+
+
+def _query(request: HttpRequest, *, drop: tuple[str, ...]) -> str:
+    query = request.GET.copy()
+    for name in drop:
+        query.pop(name, None)
+    return query.urlencode()
 
 
 @require_GET

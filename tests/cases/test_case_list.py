@@ -81,3 +81,33 @@ def test_an_empty_list_says_what_will_appear(cast: Cast) -> None:
     body = client_for(cast.other_mediator).get("/cases/").content.decode()
     assert "No cases to show." in body
     assert "<table" not in body
+
+
+def test_filters_narrow_the_list_by_status_and_category(cast: Cast) -> None:
+    from mediation.cases.models import Category, Status
+
+    family = make_case(community=cast.community, category=Category.FAMILY)
+    Case.objects.filter(pk=family.pk).update(status=Status.SCREENING)
+    client = client_for(cast.coordinator)
+
+    by_status = _references(client.get("/cases/", {"status": "screening"}))
+    assert by_status == [display(family.reference)]
+    by_category = _references(client.get("/cases/", {"category": "family"}))
+    assert by_category == [display(family.reference)]
+    nothing = client.get("/cases/", {"status": "closed"}).content.decode()
+    assert "No cases match these filters." in nothing
+
+
+def test_a_community_filter_cannot_widen_the_scope(cast: Cast) -> None:
+    response = client_for(cast.mediator).get("/cases/", {"community": cast.other_community.pk})
+    assert display(cast.other_community_case.reference) not in response.content.decode()
+
+
+def test_pages_and_sorting_keep_the_filters(cast: Cast, many: list[Case]) -> None:
+    text = (
+        client_for(cast.coordinator)
+        .get("/cases/", {"category": "neighbour", "per_page": 2})
+        .content.decode()
+    )
+    assert "category=neighbour&amp;sort=-submitted&amp;per_page=2&amp;page=2" in text
+    assert "category=neighbour&amp;sort=submitted" in text
