@@ -32,6 +32,7 @@ from mediation.intake.self_service import resident_contact
 # Compared against when the reference does not exist, so that the work done
 # (and its time) does not depend on whether it does.
 _UNUSED_HASH = hash_code("0" * 20)
+PARTY_OBJECT_TYPE = "party"
 
 
 def _role(party: Party) -> ActorRole:
@@ -39,7 +40,11 @@ def _role(party: Party) -> ActorRole:
 
 
 def resident_verify(*, reference_text: str, code_text: str) -> Party | None:
-    """Return the party whose reference and code these are, or None; log the attempt."""
+    """Return the party whose reference and code these are, or None; log the attempt.
+
+    A failure is logged as a refused view of the case (if it exists), a
+    success as the party signing in.
+    """
     reference = normalise_reference(reference_text)
     parties = list(parties_signing_in_with(reference).select_related("case")) if reference else []
     holders = [party for party in parties if party.status_code_hash]
@@ -60,6 +65,14 @@ def resident_verify(*, reference_text: str, code_text: str) -> Party | None:
             community_id=case.community_id if case else None,
         )
         return None
+    access_event_record(
+        actor=Actor.resident(match.pk, _role(match)),
+        action=Action.LOGIN,
+        object_type=PARTY_OBJECT_TYPE,
+        object_id=match.pk,
+        purpose=Purpose.SELF_SERVICE,
+        community_id=match.case.community_id,
+    )
     return match
 
 

@@ -139,7 +139,7 @@ def test_the_status_page_logs_each_view_and_lists_accesses_by_coarse_role(submit
     _sign_in(client, display(case.reference), code)
     client.get("/status/case/")
     requester = Party.objects.get(case=case, role=PartyRole.REQUESTER)
-    view = AccessEvent.objects.get(actor_type=ActorType.RESIDENT)
+    view = AccessEvent.objects.get(actor_type=ActorType.RESIDENT, object_type="case")
     assert (view.actor_id, view.action, view.object_id) == (
         str(requester.pk),
         Action.VIEW,
