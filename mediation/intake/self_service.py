@@ -63,6 +63,14 @@ def resident_contact(*, party: Party) -> dict[str, Any]:
     }
 
 
+def resident_contact_for_change(*, party: Party) -> dict[str, Any]:
+    """Return the resident's contact preferences to show on their form; log the view."""
+    contact = resident_contact(party=party)
+    with transaction.atomic():
+        _record(party, Action.VIEW)
+    return contact
+
+
 def resident_change_contact(
     *, party: Party, contact: Contact, consents_to_contact: bool, language: str
 ) -> None:

@@ -16,6 +16,7 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from mediation.audit.coverage import logs_access
 from mediation.cases.models import ContactChannel, Party
 from mediation.cases.references import display
 from mediation.cases.services import Contact
@@ -26,7 +27,7 @@ from mediation.intake.resident_access import resident_party
 from mediation.intake.self_service import (
     resident_add_statement,
     resident_change_contact,
-    resident_contact,
+    resident_contact_for_change,
     resident_export,
     resident_request_erasure,
     resident_withdraw_consent,
@@ -97,6 +98,7 @@ def _render(
     return render(request, f"intake/status/{template}", context, status=status)
 
 
+@logs_access("update case")
 @require_http_methods(["GET", "POST"])
 @with_party
 def add_information(request: HttpRequest, party: Party) -> HttpResponse:
@@ -108,6 +110,7 @@ def add_information(request: HttpRequest, party: Party) -> HttpResponse:
     return _render(request, "add.html", {"form": form}, 400 if form.errors else 200)
 
 
+@logs_access("view case", "update case")
 @require_http_methods(["GET", "POST"])
 @with_party
 def change_contact(request: HttpRequest, party: Party) -> HttpResponse:
@@ -128,10 +131,11 @@ def change_contact(request: HttpRequest, party: Party) -> HttpResponse:
             messages.success(request, gettext("Your contact preferences have been changed."))
             return redirect("intake:status_case")
     else:
-        form = ChangeContactForm(initial=resident_contact(party=party))
+        form = ChangeContactForm(initial=resident_contact_for_change(party=party))
     return _render(request, "contact.html", {"form": form}, 400 if form.errors else 200)
 
 
+@logs_access("update case")
 @require_http_methods(["GET", "POST"])
 @with_party
 def withdraw_consent(request: HttpRequest, party: Party, purpose: str) -> HttpResponse:
@@ -147,6 +151,7 @@ def withdraw_consent(request: HttpRequest, party: Party, purpose: str) -> HttpRe
     )
 
 
+@logs_access("download case")
 @require_POST
 @with_party
 def download(request: HttpRequest, party: Party) -> HttpResponse:
@@ -160,6 +165,7 @@ def download(request: HttpRequest, party: Party) -> HttpResponse:
     return response
 
 
+@logs_access("create data_subject_request")
 @require_http_methods(["GET", "POST"])
 @with_party
 def request_erasure(request: HttpRequest, party: Party) -> HttpResponse:
