@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.http import Http404
 
-from mediation.accounts.models import Community
+from mediation.accounts.models import Community, User
+from mediation.accounts.selectors import StaffScope, staff_scope
 from mediation.audit.actors import Actor
 from mediation.audit.models import Action, ActorRole, Purpose
-from mediation.audit.services import access_event_record
+from mediation.audit.services import access_event_record, access_event_record_refused
 from mediation.cases.models import (
     Case,
     Category,
@@ -64,6 +66,25 @@ class StaffIntake:
 
     staff_user_id: int
     channel: IntakeChannel
+
+
+class StaffIntakeNotAvailable(Http404):
+    """Only coordinators enter requests for residents (a 404 for anyone else)."""
+
+
+def staff_intake_scope(*, user: User) -> StaffScope:
+    """Return ``user``'s scope if they may enter requests; otherwise log and raise 404."""
+    scope = staff_scope(user=user)
+    if not scope.coordinator_of:
+        access_event_record_refused(
+            actor=Actor.staff(user.pk),
+            action=Action.CREATE,
+            object_type="case",
+            object_id=None,
+            purpose=Purpose.INTAKE,
+        )
+        raise StaffIntakeNotAvailable
+    return scope
 
 
 def request_submit(

@@ -12,7 +12,7 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from mediation.accounts.decorators import staff_verified_required
 from mediation.accounts.models import Community, User
-from mediation.accounts.selectors import staff_scope
+from mediation.audit.coverage import logs_access
 from mediation.cases.models import ContactChannel, IntakeChannel
 from mediation.cases.references import display as display_reference
 from mediation.cases.selectors import case_for_coordinator
@@ -31,6 +31,7 @@ from mediation.intake.services import (
     answers_from_steps,
     request_submit,
     requester_new_code,
+    staff_intake_scope,
 )
 from mediation.intake.steps import STEPS, Answers
 
@@ -62,12 +63,11 @@ def _forms(data: Any, community_ids: frozenset[int]) -> tuple[ChannelForm, list[
     return ChannelForm(data, prefix="intake"), step_forms
 
 
+@logs_access("create case")
 @staff_verified_required
 @require_http_methods(["GET", "POST"])
 def staff_intake(request: HttpRequest) -> HttpResponse:
-    scope = staff_scope(user=request.user)  # type: ignore[arg-type]
-    if not scope.coordinator_of:
-        raise Http404
+    scope = staff_intake_scope(user=cast(User, request.user))
     data = request.POST if request.method == "POST" else None
     channel_form, step_forms = _forms(data, scope.coordinator_of)
     sections = list(zip(STEPS, step_forms, strict=True))
@@ -114,6 +114,7 @@ def staff_intake(request: HttpRequest) -> HttpResponse:
     )
 
 
+@logs_access("update case")
 @staff_verified_required
 @require_POST
 def staff_new_code(request: HttpRequest, reference: str) -> HttpResponse:
