@@ -92,6 +92,19 @@ def mediator_for_coordinator(
     return mediator
 
 
+def mediator_for_deactivation(*, user: User, mediator_id: int) -> User:
+    """Return the mediator for the deactivation page and log the view (a 404 if not theirs)."""
+    mediator = mediator_for_coordinator(user=user, mediator_id=mediator_id, action=Action.VIEW)
+    access_event_record(
+        actor=Actor.staff(user.pk, ActorRole.COORDINATOR),
+        action=Action.VIEW,
+        object_type=PROFILE_OBJECT,
+        object_id=mediator.pk,
+        purpose=Purpose.CASEWORK,
+    )
+    return mediator
+
+
 # ---- the assignment page of one case -----------------------------------------
 
 

@@ -25,7 +25,7 @@ from mediation.assignment.forms import (
     RemoveDeclarationForm,
     UnassignForm,
 )
-from mediation.audit.models import Action
+from mediation.audit.coverage import logs_access
 from mediation.cases.workflow import TransitionRefused
 
 MEDIATORS_PER_PAGE = 100
@@ -38,6 +38,7 @@ def _user(request: HttpRequest) -> User:
 # ---- the coordinator's pages --------------------------------------------------
 
 
+@logs_access("list case")
 @require_GET
 @staff_verified_required
 def queue(request: HttpRequest) -> HttpResponse:
@@ -87,12 +88,14 @@ def _render_case_page(
     )
 
 
+@logs_access("view case")
 @require_GET
 @staff_verified_required
 def case_assignment(request: HttpRequest, reference: str) -> HttpResponse:
     return _render_case_page(request, reference)
 
 
+@logs_access("update case", "view case")
 @require_POST
 @staff_verified_required
 def case_assign(request: HttpRequest, reference: str) -> HttpResponse:
@@ -119,6 +122,7 @@ def case_assign(request: HttpRequest, reference: str) -> HttpResponse:
     return _render_case_page(request, reference, failed=form, status=400)
 
 
+@logs_access("update case", "view case")
 @require_POST
 @staff_verified_required
 def case_unassign(request: HttpRequest, reference: str) -> HttpResponse:
@@ -143,6 +147,7 @@ def case_unassign(request: HttpRequest, reference: str) -> HttpResponse:
     return _render_case_page(request, reference, failed=form, status=400)
 
 
+@logs_access("update case", "view case")
 @require_POST
 @staff_verified_required
 def case_objection(request: HttpRequest, reference: str) -> HttpResponse:
@@ -167,6 +172,7 @@ def case_objection(request: HttpRequest, reference: str) -> HttpResponse:
     return _render_case_page(request, reference, failed=form, status=400, page=page)
 
 
+@logs_access("update case")
 @require_POST
 @staff_verified_required
 def case_mark_assigned(request: HttpRequest, reference: str) -> HttpResponse:
@@ -180,6 +186,7 @@ def case_mark_assigned(request: HttpRequest, reference: str) -> HttpResponse:
     return redirect("assignment:case", reference=reference)
 
 
+@logs_access("list mediator", "list case")
 @require_GET
 @staff_verified_required
 def mediator_list(request: HttpRequest) -> HttpResponse:
@@ -204,6 +211,9 @@ def mediator_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@logs_access(
+    "view mediator_profile", "update mediator_profile", "update staff_user", "delete staff_session"
+)
 @require_http_methods(["GET", "POST"])
 @staff_verified_required
 def mediator_deactivate(request: HttpRequest, mediator_id: int) -> HttpResponse:
@@ -224,9 +234,7 @@ def mediator_deactivate(request: HttpRequest, mediator_id: int) -> HttpResponse:
             ).format(name=mediator.username, count=count),
         )
         return redirect("assignment:mediators")
-    mediator = selectors.mediator_for_coordinator(
-        user=user, mediator_id=mediator_id, action=Action.VIEW
-    )
+    mediator = selectors.mediator_for_deactivation(user=user, mediator_id=mediator_id)
     cases = selectors.cases_to_reassign(
         user=user, mediator_id=mediator.pk, include_active_mediators=True
     )
@@ -268,12 +276,14 @@ def _profile_page(request: HttpRequest, mediator_id: int | None) -> HttpResponse
     )
 
 
+@logs_access("view mediator_profile", "update mediator_profile")
 @require_http_methods(["GET", "POST"])
 @staff_verified_required
 def own_profile(request: HttpRequest) -> HttpResponse:
     return _profile_page(request, None)
 
 
+@logs_access("view mediator_profile", "update mediator_profile")
 @require_http_methods(["GET", "POST"])
 @staff_verified_required
 def mediator_profile(request: HttpRequest, mediator_id: int) -> HttpResponse:
@@ -308,6 +318,9 @@ def _declarations_page(
     )
 
 
+@logs_access(
+    "view conflict_declarations", "create conflict_declarations", "update conflict_declarations"
+)
 @require_http_methods(["GET", "POST"])
 @staff_verified_required
 def declarations(request: HttpRequest) -> HttpResponse:
@@ -336,6 +349,9 @@ def declarations(request: HttpRequest) -> HttpResponse:
     return redirect("assignment:declarations")
 
 
+@logs_access(
+    "view conflict_declarations", "delete conflict_declarations", "update conflict_declarations"
+)
 @require_POST
 @staff_verified_required
 def declaration_remove(request: HttpRequest) -> HttpResponse:
@@ -352,6 +368,9 @@ def declaration_remove(request: HttpRequest) -> HttpResponse:
     return redirect("assignment:declarations")
 
 
+@logs_access(
+    "view conflict_declarations", "delete conflict_declarations", "update conflict_declarations"
+)
 @require_POST
 @staff_verified_required
 def declarations_clear(request: HttpRequest) -> HttpResponse:
