@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, QuerySet
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -47,6 +48,10 @@ REASON_MIN_LENGTH = 20
 REASON_MAX_LENGTH = 1000
 
 
+class NotAReviewer(Http404):
+    """Only privacy officers review break-glass accesses (a 404 for anyone else)."""
+
+
 class BreakGlassRefused(Exception):
     """The access cannot be opened or reviewed; ``message`` says why."""
 
@@ -74,6 +79,14 @@ def _refuse(user: User, message: StrPromise, case: Case | None = None) -> BreakG
         community_id=case.community_id if case else None,
     )
     return BreakGlassRefused(message)
+
+
+def break_glass_may_open(*, user: User) -> bool:
+    """Return whether ``user`` may ask for break-glass access; log the refusal when not."""
+    if _role(user) is not None:
+        return True
+    _refuse(user, _("Only coordinators and administrators can use break-glass access."))
+    return False
 
 
 def break_glass_open(*, user: User, reference: str, reason: str) -> BreakGlassAccess:
@@ -182,14 +195,26 @@ def break_glass_for_review(*, user: User, pending_only: bool = True) -> list[Rev
 
 
 def break_glass_review(*, user: User, access_id: str, decision: str) -> BreakGlassAccess:
-    """Record a privacy officer's decision on one break-glass access (not their own)."""
+    """Record a privacy officer's decision on one break-glass access (not their own).
+
+    Raise ``NotAReviewer`` (logged) for anyone who is not a privacy officer.
+    """
     scope = staff_scope(user=user)
-    if decision not in (ReviewDecision.JUSTIFIED, ReviewDecision.NOT_JUSTIFIED):
-        raise BreakGlassRefused(_("Choose whether the access was justified."))
     try:
         key = uuid.UUID(access_id)
     except ValueError:
         key = None
+    if not scope.privacy_officer_of:
+        access_event_record_refused(
+            actor=Actor.staff(user.pk),
+            action=Action.UPDATE,
+            object_type=OBJECT_TYPE,
+            object_id=key,
+            purpose=Purpose.REVIEW,
+        )
+        raise NotAReviewer
+    if decision not in (ReviewDecision.JUSTIFIED, ReviewDecision.NOT_JUSTIFIED):
+        raise BreakGlassRefused(_("Choose whether the access was justified."))
     with transaction.atomic():
         access = (
             BreakGlassAccess.objects.select_for_update()

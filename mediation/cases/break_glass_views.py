@@ -13,12 +13,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from mediation.accounts.decorators import staff_verified_required
 from mediation.accounts.models import User
-from mediation.accounts.selectors import staff_scope
+from mediation.audit.coverage import logs_access
 from mediation.audit.models import ReviewDecision
 from mediation.cases.break_glass import (
     REASON_MAX_LENGTH,
     BreakGlassRefused,
     break_glass_for_review,
+    break_glass_may_open,
     break_glass_open,
     break_glass_review,
 )
@@ -46,12 +47,12 @@ class BreakGlassForm(forms.Form):
     )
 
 
+@logs_access("view case", "create break_glass")
 @require_http_methods(["GET", "POST"])
 @staff_verified_required
 def break_glass(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    scope = staff_scope(user=user)
-    if not (scope.coordinator_of or scope.is_administrator):
+    if not break_glass_may_open(user=user):
         raise Http404
     form = BreakGlassForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -82,6 +83,7 @@ def break_glass(request: HttpRequest) -> HttpResponse:
     )
 
 
+@logs_access("list break_glass", "view case")
 @require_http_methods(["GET"])
 @staff_verified_required
 def break_glass_review_list(request: HttpRequest) -> HttpResponse:
@@ -98,13 +100,13 @@ def break_glass_review_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@logs_access("update break_glass", "view case")
 @require_POST
 @staff_verified_required
 def break_glass_decide(request: HttpRequest, access_id: str) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    if not staff_scope(user=user).privacy_officer_of:
-        raise Http404
     try:
+        # Anyone but a privacy officer gets a 404 (NotAReviewer), logged.
         break_glass_review(
             user=user, access_id=access_id, decision=request.POST.get("decision", "")
         )
