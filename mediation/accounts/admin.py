@@ -10,9 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -20,7 +21,8 @@ from mediation.accounts import services
 from mediation.accounts.models import Community, RoleAssignment, User
 from mediation.accounts.otp import StaticDevice, TOTPDevice
 from mediation.audit.actors import Actor
-from mediation.audit.models import ActorRole
+from mediation.audit.coverage import logs_access
+from mediation.audit.models import Action, ActorRole
 
 for device_model in (TOTPDevice, StaticDevice):
     if admin.site.is_registered(device_model):
@@ -42,8 +44,30 @@ class RoleAssignmentInline(admin.TabularInline):
     extra = 0
 
 
+def _viewed(request: HttpRequest, response: HttpResponse, object_id: str | None) -> HttpResponse:
+    """Record that a page showing staff accounts was shown (a list when ``object_id`` is None)."""
+    if response.status_code == 200:
+        services.staff_account_accessed(
+            actor=_actor(request),
+            action=Action.VIEW if object_id is not None else Action.LIST,
+            user_id=unquote(object_id) if object_id is not None else None,
+        )
+    return response
+
+
+@logs_access(
+    "list staff_user",
+    "view staff_user",
+    "create staff_user",
+    "update staff_user",
+    "delete staff_user",
+    "delete staff_session",
+    "delete two_factor",
+)
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    """Staff accounts: every page that shows them and every change is in the access log."""
+
     fieldsets = (
         (None, {"fields": ("username", "password", "email")}),
         (_("Status"), {"fields": ("is_active", "is_staff", "is_superuser")}),
@@ -54,6 +78,47 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ("username",)
     inlines = [RoleAssignmentInline]
     actions = ["deactivate", "end_sessions", "reset_two_factor", "lift_lockout"]
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        return _viewed(request, super().changelist_view(request, extra_context), None)
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        return _viewed(request, response, object_id)
+
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: Any = None
+    ) -> HttpResponse:
+        return _viewed(request, super().delete_view(request, object_id, extra_context), object_id)
+
+    def history_view(
+        self, request: HttpRequest, object_id: str, extra_context: Any = None
+    ) -> HttpResponse:
+        return _viewed(request, super().history_view(request, object_id, extra_context), object_id)
+
+    def user_change_password(
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:
+        return _viewed(request, super().user_change_password(request, id, form_url), id)
+
+    # The admin's own history hooks see every addition, change and deletion,
+    # whichever page or action made it, inside the admin's transaction.
+    def log_addition(self, request: HttpRequest, obj: Any, message: Any) -> Any:
+        services.staff_account_accessed(actor=_actor(request), action=Action.CREATE, user_id=obj.pk)
+        return super().log_addition(request, obj, message)
+
+    def log_change(self, request: HttpRequest, obj: Any, message: Any) -> Any:
+        services.staff_account_accessed(actor=_actor(request), action=Action.UPDATE, user_id=obj.pk)
+        return super().log_change(request, obj, message)
+
+    def log_deletions(self, request: HttpRequest, queryset: QuerySet[User]) -> Any:
+        for obj in queryset:
+            services.staff_account_accessed(
+                actor=_actor(request), action=Action.DELETE, user_id=obj.pk
+            )
+        return super().log_deletions(request, queryset)
 
     def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)

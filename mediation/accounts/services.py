@@ -25,6 +25,7 @@ STAFF_SESSION = "staff_session"
 TOTP_DEVICE = "totp_device"
 RECOVERY_CODES = "recovery_codes"
 TWO_FACTOR = "two_factor"
+ADMIN_SITE = "admin_site"
 
 TOTP_DEVICE_NAME = "authenticator app"
 RECOVERY_DEVICE_NAME = "recovery codes"
@@ -112,6 +113,31 @@ def session_expired(*, user_id: int, expiry: Expiry) -> None:
         actor=Actor.system(f"session_{expiry.value}"),
         action=Action.DELETE,
         object_type=STAFF_SESSION,
+        object_id=user_id,
+        purpose=Purpose.AUTHENTICATION,
+    )
+
+
+def admin_site_refused(*, user_id: int) -> None:
+    """Record a signed-in staff member without admin rights refused by the admin site."""
+    access_event_record_refused(
+        actor=Actor.staff(user_id),
+        action=Action.VIEW,
+        object_type=ADMIN_SITE,
+        object_id=None,
+        purpose=Purpose.AUTHENTICATION,
+    )
+
+
+def staff_account_accessed(*, actor: Actor, action: Action, user_id: object) -> None:
+    """Record an administrator listing, reading or changing staff accounts in the admin.
+
+    ``user_id`` is None for a list. Called inside the admin's transaction for a change.
+    """
+    access_event_record(
+        actor=actor,
+        action=action,
+        object_type=STAFF_USER,
         object_id=user_id,
         purpose=Purpose.AUTHENTICATION,
     )
