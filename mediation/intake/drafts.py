@@ -19,15 +19,20 @@ from typing import Any
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.core import signing
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from mediation.audit.actors import Actor
+from mediation.audit.models import Action, Purpose
+from mediation.audit.services import access_event_record
 from mediation.intake.models import RequestDraft
 from mediation.privacy import fields
 from mediation.privacy.crypto import CaseCipher, CryptoError
 
 IDLE_LIFETIME = timedelta(minutes=60)
 _SALT = "mediation.intake.draft"
+DRAFT_OBJECT_TYPE = "request_draft"
 
 
 def cookie_name() -> str:
@@ -100,10 +105,30 @@ def draft_discard(request: HttpRequest, response: HttpResponse, draft: Draft | N
     response.delete_cookie(cookie_name(), path="/", samesite="Lax")
 
 
-def drafts_purge_expired() -> int:
-    """Delete every expired draft; return how many."""
-    deleted, _ = RequestDraft.objects.filter(expires_at__lte=timezone.now()).delete()
-    return deleted
+def drafts_purge_expired(*, batch_size: int = 500) -> int:
+    """Delete every expired draft, with an access event for each; return how many."""
+    now = timezone.now()
+    deleted = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                RequestDraft.objects.select_for_update()
+                .filter(expires_at__lte=now)
+                .order_by("pk")
+                .values_list("pk", flat=True)[:batch_size]
+            )
+            if not batch:
+                return deleted
+            RequestDraft.objects.filter(pk__in=batch).delete()
+            for draft_id in batch:
+                access_event_record(
+                    actor=Actor.system("purge_request_drafts"),
+                    action=Action.DELETE,
+                    object_type=DRAFT_OBJECT_TYPE,
+                    object_id=draft_id,
+                    purpose=Purpose.INTAKE,
+                )
+        deleted += len(batch)
 
 
 def _parse(value: str) -> tuple[uuid.UUID, bytes]:

@@ -16,6 +16,11 @@ from mediation.cases.models import Case
 from mediation.cases.seeding import SeedStaff, seed_cases
 from mediation.demo.casework import load_casework
 
+ACCESS_LOGGING = (
+    "logs: each seeded case has its creation event (cases.seeding) and the demo casework is "
+    "made through the services, which log; refused in production"
+)
+
 COMMUNITIES = [
     ("riverside", "Riverside Community Mediation Centre", "河畔社区调解中心"),
     ("hillview", "Hillview People's Mediation Committee", "山景人民调解委员会"),

@@ -8,6 +8,8 @@ from django.core.management.base import BaseCommand
 
 from mediation.intake.drafts import drafts_purge_expired
 
+ACCESS_LOGGING = "logs: one 'delete request_draft' event per draft deleted (intake.drafts)"
+
 
 class Command(BaseCommand):
     help = "Delete the encrypted drafts of request forms that expired."

@@ -10,6 +10,10 @@ from django.core.management.base import BaseCommand
 
 from mediation.privacy.record import record_of_processing
 
+ACCESS_LOGGING = (
+    "no personal data: writes the record of processing from the inventory's declarations"
+)
+
 
 class Command(BaseCommand):
     help = "Write docs/record-of-processing.md from mediation/privacy/inventory.py."

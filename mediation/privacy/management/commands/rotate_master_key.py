@@ -9,6 +9,11 @@ from django.core.management.base import BaseCommand, CommandError
 from mediation.privacy.crypto import CryptoError, active_master_key
 from mediation.privacy.services import data_keys_rewrap
 
+ACCESS_LOGGING = (
+    "no personal data: re-wraps the data keys with the active master key; "
+    "no personal field is decrypted or changed"
+)
+
 
 class Command(BaseCommand):
     help = (
