@@ -23,6 +23,7 @@ from mediation.accounts.decorators import staff_verified_required
 from mediation.accounts.forms import CodeForm, PasswordForm, RecoveryCodeForm
 from mediation.accounts.models import User
 from mediation.audit.actors import Actor
+from mediation.audit.coverage import logs_access
 from mediation.privacy.clients import client_fingerprint
 
 
@@ -67,6 +68,7 @@ def _locked_out(request: HttpRequest, *, user_id: int | None) -> HttpResponse:
     return lockout.lockout_response(request, None, None)
 
 
+@logs_access("login staff_user")
 class SignInView(auth_views.LoginView):
     """The first step: username and password."""
 
@@ -133,6 +135,7 @@ def _paused(*, user_id: int, object_type: str, device_id: int | None) -> str:
     return gettext("Too many wrong codes in a row. Wait a minute, then try the newest code.")
 
 
+@logs_access("login totp_device", "login staff_user")
 @sensitive_post_parameters("code")
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest) -> HttpResponse:
@@ -171,6 +174,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/verify.html", {"form": form}, status=400)
 
 
+@logs_access("login recovery_codes", "login staff_user")
 @sensitive_post_parameters("code")
 @require_http_methods(["GET", "POST"])
 def recovery(request: HttpRequest) -> HttpResponse:
@@ -219,6 +223,7 @@ def recovery(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/recovery.html", {"form": form}, status=400)
 
 
+@logs_access("login totp_device", "create totp_device", "create recovery_codes", "login staff_user")
 @sensitive_post_parameters("code")
 @require_http_methods(["GET", "POST"])
 def enrol(request: HttpRequest) -> HttpResponse:
@@ -288,6 +293,7 @@ def _enrolled(request: HttpRequest, pending: signin.Pending, device: Any) -> Htt
     )
 
 
+@logs_access("create recovery_codes", "login totp_device")
 @staff_verified_required
 @sensitive_post_parameters("code")
 @require_http_methods(["GET", "POST"])
@@ -328,6 +334,7 @@ def new_recovery_codes(request: HttpRequest) -> HttpResponse:
     )
 
 
+@logs_access("delete staff_session")
 class SignOutView(auth_views.LogoutView):
     """Sign out (POST only, as in Django) and record it."""
 

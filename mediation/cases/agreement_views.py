@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from mediation.accounts.decorators import staff_verified_required
 from mediation.accounts.models import User
+from mediation.audit.coverage import logs_access
 from mediation.cases.agreement_forms import AcceptanceForm, AgreementForm
 from mediation.cases.agreement_pdf import CONTENT_TYPE, agreement_pdf_render
 from mediation.cases.agreement_selectors import (
@@ -36,6 +37,7 @@ def _agreement_page(reference: str) -> HttpResponseRedirect:
     return HttpResponseRedirect(reverse("cases:agreement", kwargs={"reference": reference}))
 
 
+@logs_access("view case", "view agreement_copy")
 @require_GET
 @staff_verified_required
 def agreement_detail(request: HttpRequest, reference: str) -> HttpResponse:
@@ -48,6 +50,7 @@ def agreement_detail(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
+@logs_access("view case", "view agreement_copy", "create case", "create agreement")
 @require_http_methods(["GET", "POST"])
 @staff_verified_required
 def agreement_write(request: HttpRequest, reference: str) -> HttpResponse:
@@ -81,6 +84,7 @@ def agreement_write(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
+@logs_access("update case", "update agreement_copy")
 @require_POST
 @staff_verified_required
 def agreement_acceptance(request: HttpRequest, reference: str) -> HttpResponse:
@@ -97,6 +101,7 @@ def agreement_acceptance(request: HttpRequest, reference: str) -> HttpResponse:
     return _agreement_page(reference)
 
 
+@logs_access("print case", "print agreement_copy")
 @require_GET
 @staff_verified_required
 def agreement_copy_pdf(request: HttpRequest, reference: str, copy_id: uuid.UUID) -> HttpResponse:

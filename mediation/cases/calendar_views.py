@@ -20,6 +20,7 @@ from django_tables2.paginators import LazyPaginator
 
 from mediation.accounts.decorators import staff_verified_required
 from mediation.accounts.models import User
+from mediation.audit.coverage import logs_access
 from mediation.cases.calendar_selectors import (
     booking_rows,
     calendar_feed,
@@ -38,6 +39,7 @@ def _page_number(value: str | None) -> int:
         return 1
 
 
+@logs_access("list case", "list calendar_feed")
 @require_GET
 @staff_verified_required
 def my_sessions(request: HttpRequest) -> HttpResponse:
@@ -60,6 +62,7 @@ def my_sessions(request: HttpRequest) -> HttpResponse:
     )
 
 
+@logs_access("create calendar_feed", "delete calendar_feed")
 @require_POST
 @staff_verified_required
 def feed_create(request: HttpRequest) -> HttpResponse:
@@ -69,6 +72,7 @@ def feed_create(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/calendar/feed_created.html", {"feed_url": feed_url})
 
 
+@logs_access("delete calendar_feed")
 @require_POST
 @staff_verified_required
 def feed_revoke(request: HttpRequest) -> HttpResponse:
@@ -77,6 +81,7 @@ def feed_revoke(request: HttpRequest) -> HttpResponse:
     return redirect("calendar:mine")
 
 
+@logs_access("export calendar_feed")
 @require_GET
 def feed(request: HttpRequest, token: str) -> HttpResponse:
     content = calendar_feed(token=token)

@@ -20,6 +20,7 @@ from django_tables2.paginators import LazyPaginator
 
 from mediation.accounts.decorators import staff_verified_required
 from mediation.accounts.models import User
+from mediation.audit.coverage import logs_access
 from mediation.cases.agreement_forms import CloseCaseForm, FollowUpAddForm, FollowUpResultForm
 from mediation.cases.follow_up_selectors import (
     FollowUpPage,
@@ -90,6 +91,7 @@ def _render(
     )
 
 
+@logs_access("view case")
 @require_GET
 @staff_verified_required
 def follow_ups_case(request: HttpRequest, reference: str) -> HttpResponse:
@@ -97,6 +99,7 @@ def follow_ups_case(request: HttpRequest, reference: str) -> HttpResponse:
     return _render(request, follow_ups_page_for_user(user=user, reference=reference))
 
 
+@logs_access("view case", "update case", "update follow_up")
 @require_POST
 @staff_verified_required
 def follow_up_result(request: HttpRequest, reference: str, follow_up_id: uuid.UUID) -> HttpResponse:
@@ -119,6 +122,7 @@ def follow_up_result(request: HttpRequest, reference: str, follow_up_id: uuid.UU
     return _follow_ups_page(reference)
 
 
+@logs_access("view case", "create case", "create follow_up")
 @require_POST
 @staff_verified_required
 def follow_up_schedule(request: HttpRequest, reference: str) -> HttpResponse:
@@ -136,6 +140,7 @@ def follow_up_schedule(request: HttpRequest, reference: str) -> HttpResponse:
     return _follow_ups_page(reference)
 
 
+@logs_access("view case", "update case")
 @require_POST
 @staff_verified_required
 def follow_up_move(request: HttpRequest, reference: str) -> HttpResponse:
@@ -164,6 +169,7 @@ def follow_up_move(request: HttpRequest, reference: str) -> HttpResponse:
     return _follow_ups_page(reference)
 
 
+@logs_access("list follow_up")
 @require_GET
 @staff_verified_required
 def follow_ups_overdue(request: HttpRequest) -> HttpResponse:

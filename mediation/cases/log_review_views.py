@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from mediation.accounts.decorators import staff_verified_required
 from mediation.accounts.models import User
+from mediation.audit.coverage import logs_access
 from mediation.audit.models import Action
 from mediation.cases.log_review import (
     EXPORT_ROW_CAP,
@@ -44,6 +45,7 @@ def _filters(data: object) -> str:
     return str(query.urlencode())
 
 
+@logs_access("list access_log")
 @require_GET
 @staff_verified_required
 def log_events(request: HttpRequest) -> HttpResponse:
@@ -87,6 +89,7 @@ def log_events(request: HttpRequest) -> HttpResponse:
     )
 
 
+@logs_access("list access_log")
 @require_GET
 @staff_verified_required
 def log_flags(request: HttpRequest) -> HttpResponse:
@@ -115,6 +118,7 @@ def log_flags(request: HttpRequest) -> HttpResponse:
     )
 
 
+@logs_access("export access_log")
 @require_POST
 @staff_verified_required
 def log_export(request: HttpRequest) -> HttpResponse:

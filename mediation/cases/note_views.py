@@ -12,11 +12,13 @@ from django.views.decorators.http import require_http_methods
 
 from mediation.accounts.decorators import staff_verified_required
 from mediation.accounts.models import User
+from mediation.audit.coverage import logs_access
 from mediation.cases.note_forms import NoteForm
 from mediation.cases.note_selectors import CaseNotes, note_form_context, notes_for_case
 from mediation.cases.note_services import NoteRefused, note_add
 
 
+@logs_access("view case", "create case")
 @require_http_methods(["GET", "POST"])
 @staff_verified_required
 def notes(request: HttpRequest, reference: str) -> HttpResponse:

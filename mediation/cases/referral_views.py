@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from mediation.accounts.decorators import staff_verified_required
 from mediation.accounts.models import User
+from mediation.audit.coverage import logs_access
 from mediation.cases.models import PacketLanguage
 from mediation.cases.referral_forms import ConfirmForm, ReferralForm
 from mediation.cases.referral_selectors import (
@@ -83,6 +84,7 @@ def _render(
     return render(request, "cases/referrals/referral.html", context, status=status)
 
 
+@logs_access("view case", "export case", "export referral")
 @require_http_methods(["GET", "POST"])
 @staff_verified_required
 def referral(request: HttpRequest, reference: str) -> HttpResponse:
@@ -149,6 +151,7 @@ def referral(request: HttpRequest, reference: str) -> HttpResponse:
     return _referral_page(reference)
 
 
+@logs_access("update case")
 @require_POST
 @staff_verified_required
 def referral_withdraw(request: HttpRequest, reference: str) -> HttpResponse:

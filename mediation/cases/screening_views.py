@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from mediation.accounts.decorators import staff_verified_required
 from mediation.accounts.models import User
+from mediation.audit.coverage import logs_access
 from mediation.audit.models import Action
 from mediation.cases.models import ScreeningDecision
 from mediation.cases.screening_forms import SafetyScreeningForm
@@ -27,6 +28,7 @@ from mediation.cases.screening_services import ScreeningRefused, safety_screenin
 SUGGEST = "suggest"
 
 
+@logs_access("view case")
 @require_GET
 @staff_verified_required
 def screening_overview(request: HttpRequest, reference: str) -> HttpResponse:
@@ -43,6 +45,7 @@ def screening_overview(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
+@logs_access("view case", "view safety_screening", "create case", "create safety_screening")
 @require_http_methods(["GET", "POST"])
 @staff_verified_required
 def screening_new(request: HttpRequest, reference: str, party_id: uuid.UUID) -> HttpResponse:
@@ -98,6 +101,7 @@ def screening_new(request: HttpRequest, reference: str, party_id: uuid.UUID) -> 
     )
 
 
+@logs_access("view case", "view safety_screening")
 @require_GET
 @staff_verified_required
 def screening_answers(

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from mediation.accounts.decorators import staff_verified_required
 from mediation.accounts.models import User
+from mediation.audit.coverage import logs_access
 from mediation.cases.session_forms import AttendanceForm, SessionForm
 from mediation.cases.session_selectors import (
     session_calendar_file,
@@ -33,6 +34,7 @@ def _user(request: HttpRequest) -> User:
     return cast(User, request.user)
 
 
+@logs_access("view case")
 @require_GET
 @staff_verified_required
 def session_list(request: HttpRequest, reference: str) -> HttpResponse:
@@ -42,6 +44,7 @@ def session_list(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
+@logs_access("view case", "create case")
 @require_http_methods(["GET", "POST"])
 @staff_verified_required
 def session_new(request: HttpRequest, reference: str) -> HttpResponse:
@@ -68,6 +71,7 @@ def session_new(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
+@logs_access("view case", "view session", "update case", "update session")
 @require_http_methods(["GET", "POST"])
 @staff_verified_required
 def session_edit(request: HttpRequest, reference: str, session_id: uuid.UUID) -> HttpResponse:
@@ -97,6 +101,7 @@ def session_edit(request: HttpRequest, reference: str, session_id: uuid.UUID) ->
     )
 
 
+@logs_access("update case", "update session")
 @require_POST
 @staff_verified_required
 def session_cancel_view(
@@ -112,6 +117,7 @@ def session_cancel_view(
     return redirect("cases:sessions", reference=reference)
 
 
+@logs_access("view case", "view session", "update case", "update session")
 @require_http_methods(["GET", "POST"])
 @staff_verified_required
 def session_attendance(request: HttpRequest, reference: str, session_id: uuid.UUID) -> HttpResponse:
@@ -138,6 +144,7 @@ def session_attendance(request: HttpRequest, reference: str, session_id: uuid.UU
     )
 
 
+@logs_access("download case", "download session")
 @require_GET
 @staff_verified_required
 def session_ics(request: HttpRequest, reference: str, session_id: uuid.UUID) -> HttpResponse:

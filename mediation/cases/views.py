@@ -11,6 +11,7 @@ from django_tables2.paginators import LazyPaginator
 from mediation.accounts.decorators import staff_verified_required
 from mediation.accounts.models import Community, User
 from mediation.accounts.selectors import staff_scope
+from mediation.audit.coverage import logs_access
 from mediation.audit.models import ActorRole
 from mediation.cases.forms import CaseFilterForm, DuplicateForm, TransitionForm
 from mediation.cases.lists import case_rows
@@ -31,6 +32,7 @@ def positive_int(value: str | None, default: int, ceiling: int) -> int:
     return max(1, min(number, ceiling))
 
 
+@logs_access("list case")
 @require_GET
 @staff_verified_required
 def case_list(request: HttpRequest) -> HttpResponse:
@@ -85,6 +87,7 @@ def _query(request: HttpRequest, *, drop: tuple[str, ...]) -> str:
     return query.urlencode()
 
 
+@logs_access("view case")
 @require_GET
 @staff_verified_required
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:

@@ -14,6 +14,7 @@ from django_tables2.paginators import LazyPaginator
 from mediation.accounts.decorators import staff_verified_required
 from mediation.accounts.models import Community, User
 from mediation.accounts.selectors import staff_scope
+from mediation.audit.coverage import logs_access
 from mediation.cases.forms import TriageFilterForm
 from mediation.cases.lists import case_rows
 from mediation.cases.selectors import TriageFilters, triage_queue_for_user
@@ -26,6 +27,7 @@ def _case_page(reference: str) -> HttpResponseRedirect:
     return HttpResponseRedirect(reverse("cases:detail", kwargs={"reference": reference}))
 
 
+@logs_access("list case")
 @require_GET
 @staff_verified_required
 def triage_queue(request: HttpRequest) -> HttpResponse:
@@ -70,6 +72,7 @@ def triage_queue(request: HttpRequest) -> HttpResponse:
     )
 
 
+@logs_access("update case")
 @require_POST
 @staff_verified_required
 def case_move(request: HttpRequest, reference: str) -> HttpResponse:
@@ -98,6 +101,7 @@ def case_move(request: HttpRequest, reference: str) -> HttpResponse:
     return _case_page(reference)
 
 
+@logs_access("update case")
 @require_POST
 @staff_verified_required
 def case_duplicate(request: HttpRequest, reference: str) -> HttpResponse:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from mediation.accounts.decorators import staff_verified_required
 from mediation.accounts.models import User
+from mediation.audit.coverage import logs_access
 from mediation.audit.models import Action
 from mediation.cases.models import ContactChannel, ContactMethod, PartyDecision, PartyRole
 from mediation.cases.references import display as display_reference
@@ -118,12 +119,14 @@ def _page(request: HttpRequest, reference: str, status: int = 200, **forms_: Any
     return render(request, "intake/other_party.html", context, status=status)
 
 
+@logs_access("view case")
 @require_GET
 @staff_verified_required
 def other_party(request: HttpRequest, reference: str) -> HttpResponse:
     return _page(request, reference)
 
 
+@logs_access("update case", "view case")
 @require_POST
 @staff_verified_required
 def notified(request: HttpRequest, reference: str) -> HttpResponse:
@@ -140,6 +143,7 @@ def notified(request: HttpRequest, reference: str) -> HttpResponse:
     return redirect("intake:other_party", reference=reference)
 
 
+@logs_access("update case", "view case")
 @require_POST
 @staff_verified_required
 def agreed(request: HttpRequest, reference: str) -> HttpResponse:
@@ -168,6 +172,7 @@ def agreed(request: HttpRequest, reference: str) -> HttpResponse:
     return _deliver(request, issued, answers.contact, answers.consents_to_contact, answers.language)
 
 
+@logs_access("update case")
 @require_POST
 @staff_verified_required
 def declined(request: HttpRequest, reference: str) -> HttpResponse:
@@ -187,6 +192,7 @@ def declined(request: HttpRequest, reference: str) -> HttpResponse:
     return redirect("cases:detail", reference=reference)
 
 
+@logs_access("update case")
 @require_POST
 @staff_verified_required
 def new_code(request: HttpRequest, reference: str) -> HttpResponse:

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
 from mediation.audit.actors import Actor
+from mediation.audit.coverage import logs_access, touches_no_personal_data
 from mediation.audit.models import Action, Purpose
 from mediation.audit.services import access_event_record_refused
 from mediation.cases.references import display as display_reference
@@ -99,6 +100,7 @@ def _refuse_throttled(request: HttpRequest, action: Action) -> HttpResponse:
     return render(request, "intake/status_throttled.html", status=429)
 
 
+@logs_access("view case", "login party")
 @require_http_methods(["GET", "POST"])
 def status_sign_in(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
@@ -148,6 +150,7 @@ def resident_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
     return wrapper
 
 
+@logs_access("view case")
 @resident_required
 def status_case(request: HttpRequest) -> HttpResponse:
     view = resident_status(party_id=request.resident_party_id)  # type: ignore[attr-defined]
@@ -176,6 +179,9 @@ def status_case(request: HttpRequest) -> HttpResponse:
     )
 
 
+@touches_no_personal_data(
+    reason="forgets the resident's access in this browser session; reads nothing"
+)
 @require_POST
 def status_sign_out(request: HttpRequest) -> HttpResponse:
     request.session.pop(SESSION_KEY, None)
@@ -196,6 +202,7 @@ class LostCodeForm(forms.Form):
     )
 
 
+@logs_access("update case")
 @require_http_methods(["GET", "POST"])
 def lost_code(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":

@@ -18,6 +18,7 @@ from django_ratelimit.decorators import ratelimit
 
 from mediation.accounts.models import Community
 from mediation.audit.actors import Actor
+from mediation.audit.coverage import logs_access, own_draft_only, touches_no_personal_data
 from mediation.audit.models import Action, Purpose
 from mediation.audit.services import access_event_record_refused
 from mediation.cases.models import Category, ContactChannel
@@ -48,11 +49,21 @@ def _step_url(slug: str, *, change: bool = False) -> str:
     return f"{url}?change=1" if change else url
 
 
+OWN_DRAFT = own_draft_only(
+    reason=(
+        "shows and keeps the visitor's own unsent answers, encrypted with a key that only "
+        "their browser holds; the case is logged when the request is sent"
+    )
+)
+
+
+@touches_no_personal_data(reason="the fixed start page of the request form")
 @require_GET
 def start(request: HttpRequest) -> HttpResponse:
     return render(request, "intake/start.html")
 
 
+@OWN_DRAFT
 @require_http_methods(["GET", "POST"])
 def step(request: HttpRequest, slug: str = STEPS[0].slug) -> HttpResponse:
     current = BY_SLUG.get(slug)
@@ -92,6 +103,7 @@ def step(request: HttpRequest, slug: str = STEPS[0].slug) -> HttpResponse:
     )
 
 
+@OWN_DRAFT
 @require_GET
 def safety_help(request: HttpRequest) -> HttpResponse:
     draft = draft_load(request)
@@ -145,6 +157,7 @@ def _summary(answers: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
+@OWN_DRAFT
 @require_GET
 def check(request: HttpRequest) -> HttpResponse:
     draft = draft_load(request)
@@ -158,6 +171,7 @@ def check(request: HttpRequest) -> HttpResponse:
     return render(request, "intake/check.html", {"rows": _summary(draft.answers)})
 
 
+@logs_access("create case")
 @require_POST
 @ratelimit(key=client_fingerprint, rate=_request_form_rate, method="POST", block=False)
 def send(request: HttpRequest) -> HttpResponse:
@@ -194,6 +208,7 @@ def send(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@OWN_DRAFT
 def quick_exit(request: HttpRequest) -> HttpResponse:
     """Forget the draft and leave for a neutral site (works without JavaScript)."""
     response = HttpResponseRedirect(settings.MEDIATION_QUICK_EXIT_URL)
