@@ -1,6 +1,7 @@
 """Time agreement PDFs: one party's copy in Chinese and in English, as the server renders it.
 
-Not part of `make bench`; no database needed. From the repository root::
+`make bench` runs it (its ``pdf`` phase, with ``--out``); no database needed. From
+the repository root::
 
     .venv/bin/python -m bench.agreement_pdf            # 30 warm renders per language
     .venv/bin/python -m bench.agreement_pdf --repeat 100
@@ -64,6 +65,7 @@ def main() -> None:
         action="store_true",
         help="subset with fontTools, as WeasyPrint does when libharfbuzz-subset0 is missing",
     )
+    parser.add_argument("--out", type=Path, default=None, help="write the figures here instead")
     args = parser.parse_args()
 
     import django
@@ -128,6 +130,7 @@ def main() -> None:
     if not results["harfbuzz_subsetting"]:
         print("HarfBuzz subsetting is missing (libharfbuzz-subset0): expect over a second each.")
     output = OUTPUT.with_name("agreement_pdf_fonttools.json") if args.without_harfbuzz else OUTPUT
+    output = args.out or output
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"Written to {output}")

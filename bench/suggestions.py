@@ -16,7 +16,9 @@ Times, after a warm-up, ``assignment_suggestions(case, limit=10)`` (what the
 target "< 50 ms for 500 mediators" is about) and the whole
 ``assignment_page`` selector the page calls (scope, access event, suggestions,
 history). Writes the figures to ``var/bench/suggestions.json`` under the
-database vendor and prints them. Not a test: a measurement to keep.
+database vendor and prints them; with ``--out FILE`` (as `make bench` runs it, on
+PostgreSQL) to that file alone, printing them as one JSON line. Not a test: a
+measurement to keep.
 """
 
 from __future__ import annotations
@@ -46,6 +48,9 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--calls", type=int, default=200)
     parser.add_argument("--cases", type=int, default=3000, help="cases seeded for load")
     parser.add_argument("--database-url", default="", help="PostgreSQL server (default SQLite)")
+    parser.add_argument(
+        "--out", type=Path, default=None, help="write the figures here alone (make bench)"
+    )
     return parser.parse_args()
 
 
@@ -269,6 +274,10 @@ def main() -> None:
         "load_average": round(os.getloadavg()[0], 2),
         **figures,
     }
+    if arguments.out is not None:
+        arguments.out.write_text(json.dumps(result, indent=2) + "\n")
+        print(json.dumps(result))
+        return
     path = OUT_DIR / "suggestions.json"
     kept = json.loads(path.read_text()) if path.exists() else {}
     kept[database] = result
