@@ -5,10 +5,29 @@ A few knobs can be overridden from the environment for experiments
 ``BENCH_SOAK_JOURNEYS``, ...); `make bench` uses the defaults below, and the
 report records the values actually used.
 
-``BENCH_PHASES`` picks what runs at each size, comma-separated from ``PHASES``
-(all by default). A run of only some phases, e.g. ``BENCH_PHASES=status
-BENCH_SIZES=10000 make bench``, writes its report to ``bench/out/benchmarks.md``
-and leaves ``docs/benchmarks.md`` alone: that one is for complete runs.
+Sizes and phases. ``BENCH_SIZES`` lists the database sizes in cases, in the
+order they are reached by seeding more (default 10,000, 100,000, 1,000,000).
+At each size the benchmark runs the per-size phases of ``SIZE_PHASES``
+(``queries``, ``staff``, ``form``, ``status``, ``soak``), except where
+``BENCH_SIZE_PHASES`` limits a size to some of them: by default
+``1000000=queries,staff``, so the largest database only measures the staff pages
+(their SQL and their latency), which are what the issue asks of it. Several
+limits are separated by ``;``, e.g. ``BENCH_SIZE_PHASES="10000=staff;1000000=staff"``;
+an empty value runs every phase at every size. The ``soak`` runs at
+``BENCH_SOAK_SIZE`` only. ``ONCE_PHASES`` (``suggestions``, ``pdf``) do not
+depend on the database size and run once, before the first seeding, each on
+data of its own.
+
+``BENCH_PHASES`` picks what runs at all, comma-separated from ``PHASES`` (all by
+default). A run of only some phases or of other sizes than the default, e.g.
+``BENCH_PHASES=status BENCH_SIZES=10000 make bench``, writes its report to
+``bench/out/benchmarks.md`` and leaves ``docs/benchmarks.md`` alone: that one is
+for complete runs.
+
+``BENCH_REUSE_DB=1`` (development only, never for the report of record) keeps a
+``mediation_bench`` that an earlier run seeded to exactly the first size with
+the same migrations and seeding code, and that since ran only the ``queries`` and
+``staff`` phases: seeding 1,000,000 cases takes minutes. See ``bench.reuse``.
 """
 
 from __future__ import annotations
@@ -45,19 +64,60 @@ MEDIATORS = [
 ]
 
 
-# What runs at each size, in this order: SQL queries and the list's time in-process,
-# the staff pages, the public form (and its throttle), the status check (and its
-# throttles), the memory soak (at ``soak_size`` only).
-PHASES = ("queries", "staff", "form", "status", "soak")
+# What runs once per run, before seeding, on data of its own: assignment suggestions
+# for a community of 500 mediators (``bench.suggestions``), agreement PDFs
+# (``bench.agreement_pdf``).
+ONCE_PHASES = ("suggestions", "pdf")
+# What runs at each size, in this order: SQL queries per page and the list's time
+# in-process, the staff pages (triage queue, case list, case page), the public form
+# (and its throttle), the status check (and its throttles), the memory soak (at
+# ``soak_size`` only).
+SIZE_PHASES = ("queries", "staff", "form", "status", "soak")
+PHASES = (*ONCE_PHASES, *SIZE_PHASES)
+
+DEFAULT_SIZES = "10000,100000,1000000"
+DEFAULT_SIZE_PHASES = "1000000=queries,staff"
 
 
-def _phases() -> tuple[str, ...]:
-    asked = [name.strip() for name in os.environ.get("BENCH_PHASES", "").split(",")]
+def _names(text: str, variable: str) -> tuple[str, ...]:
+    asked = [name.strip() for name in text.split(",")]
     asked = [name for name in asked if name]
     unknown = sorted(set(asked) - set(PHASES))
     if unknown:
-        raise SystemExit(f"BENCH_PHASES: unknown phase(s) {', '.join(unknown)}; from {PHASES}")
-    return tuple(name for name in PHASES if name in asked) if asked else PHASES
+        raise SystemExit(f"{variable}: unknown phase(s) {', '.join(unknown)}; from {PHASES}")
+    return tuple(name for name in PHASES if name in asked)
+
+
+def _phases() -> tuple[str, ...]:
+    return _names(os.environ.get("BENCH_PHASES", ""), "BENCH_PHASES") or PHASES
+
+
+def parse_size_phases(text: str) -> dict[int, tuple[str, ...]]:
+    """``"1000000=queries,staff;10000=staff"`` -> {1000000: ("queries", "staff"), ...}."""
+    limits: dict[int, tuple[str, ...]] = {}
+    for part in text.split(";"):
+        if not part.strip():
+            continue
+        size, _, names = part.partition("=")
+        phases = _names(names, "BENCH_SIZE_PHASES")
+        if not size.strip().isdigit() or set(phases) - set(SIZE_PHASES):
+            raise SystemExit(
+                f"BENCH_SIZE_PHASES: {part.strip()!r} is not SIZE=phase,phase with phases "
+                f"from {SIZE_PHASES}"
+            )
+        limits[int(size)] = phases
+    return limits
+
+
+def _size_phases() -> dict[int, tuple[str, ...]]:
+    return parse_size_phases(os.environ.get("BENCH_SIZE_PHASES", DEFAULT_SIZE_PHASES))
+
+
+def _sizes() -> tuple[int, ...]:
+    sizes = tuple(int(n) for n in os.environ.get("BENCH_SIZES", DEFAULT_SIZES).split(",") if n)
+    if list(sizes) != sorted(set(sizes)):
+        raise SystemExit("BENCH_SIZES: sizes must grow (each is reached by seeding more).")
+    return sizes
 
 
 def _env_int(name: str, default: int) -> int:
@@ -73,10 +133,11 @@ class Plan:
     """Every number that shapes a run; written into the results as they were used."""
 
     phases: tuple[str, ...] = field(default_factory=_phases)
-    sizes: tuple[int, ...] = field(
-        default_factory=lambda: tuple(
-            int(n) for n in os.environ.get("BENCH_SIZES", "10000,100000").split(",")
-        )
+    sizes: tuple[int, ...] = field(default_factory=_sizes)
+    # Sizes that run only some of the per-size phases (see the module's docstring).
+    size_phases: dict[int, tuple[str, ...]] = field(default_factory=_size_phases)
+    reuse_database: bool = field(
+        default_factory=lambda: os.environ.get("BENCH_REUSE_DB", "") not in ("", "0")
     )
     seed_batch: int = 2000
     seed_processes: int = 2
@@ -93,6 +154,12 @@ class Plan:
     staff_warmup_requests: int = 20
     staff_requests: int = field(default_factory=lambda: _env_int("BENCH_STAFF_REQUESTS", 500))
     staff_references: int = 50
+    # Timelines added to the seeded cases (``bench.history``); one in this many is
+    # marked as safety-flagged, as intake would have.
+    safety_flagged_one_in: int = 20
+    # Cases given sessions, notes, an agreement and overdue follow-ups through the
+    # services at each size (``bench.casework``), for the casework pages' queries.
+    casework_cases: int = 4
     staff_max_seconds: float = 120.0
     wide_list_requests: int = 50
     query_page_sizes: tuple[int, ...] = (5, 50, 200)
@@ -111,10 +178,28 @@ class Plan:
     )
     soak_sample_every: int = 1_000
 
+    # Assignment suggestions (``bench.suggestions``) and agreement PDFs (``bench.agreement_pdf``).
+    suggestions_mediators: int = 500
+    suggestions_calls: int = 200
+    pdf_repeat: int = 30
+
+    def phases_at(self, size: int) -> tuple[str, ...]:
+        """The per-size phases that run at ``size``: asked for, and not limited away."""
+        allowed = self.size_phases.get(size, SIZE_PHASES)
+        return tuple(name for name in SIZE_PHASES if name in self.phases and name in allowed)
+
+    def runs_once(self, name: str) -> bool:
+        return name in ONCE_PHASES and name in self.phases
+
     @property
     def partial(self) -> bool:
-        """Whether only some phases run: the report then goes to bench/out/, not docs/."""
-        return self.phases != PHASES
+        """Whether this is less or other than a complete run: its report goes to bench/out/."""
+        return (
+            self.phases != PHASES
+            or self.sizes != tuple(int(n) for n in DEFAULT_SIZES.split(","))
+            or self.size_phases != parse_size_phases(DEFAULT_SIZE_PHASES)
+            or self.reuse_database
+        )
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -126,11 +211,25 @@ class Targets:
 
     form_requests_per_second: float = 200.0
     status_requests_per_second: float = 200.0
+    # The foundation issue: the case list and the case page at 10,000 and 100,000 cases.
     list_p50_ms: float = 15.0
     detail_p50_ms: float = 20.0
+    # The casework issue: the triage queue, the case list and the case page at 100,000
+    # and 1,000,000 cases (stricter for the case page, so it applies where both do).
+    casework_p50_ms: float = 15.0
+    casework_sizes: tuple[int, ...] = (100_000, 1_000_000)
     growth_factor: float = 1.2
+    # (smaller size, larger size, pages): the larger no more than growth_factor slower.
+    growth_pairs: tuple[tuple[int, int, tuple[str, ...]], ...] = (
+        (10_000, 100_000, ("list", "detail")),
+        (100_000, 1_000_000, ("triage", "list", "detail")),
+    )
     max_queries_per_page: int = 10
     seed_100k_seconds: float = 120.0
+    # Assignment suggestions for a community of 500 mediators (p95 of the call).
+    suggestions_ms: float = 50.0
+    # One party's agreement PDF, rendered warm (slowest of the renders, each language).
+    pdf_seconds: float = 1.5
     # RSS after the soak may exceed RSS after its first 1,000 journeys by this much
     # (the larger of the two), per worker.
     soak_rss_growth_fraction: float = 0.10

@@ -85,6 +85,17 @@ def settle_after_bulk_load() -> None:
     os.sync()
 
 
+def count_new_requests(community_slug: str) -> int:
+    """Return the cases of a community waiting in its triage queue (status submitted)."""
+    with psycopg.connect(BENCH_URL) as conn:
+        row = conn.execute(
+            "SELECT count(*) FROM cases_case c JOIN accounts_community m ON m.id = c.community_id "
+            "WHERE m.slug = %s AND c.status = 'submitted'",
+            (community_slug,),
+        ).fetchone()
+    return int(row[0]) if row else 0
+
+
 def sample_references(community_slug: str, count: int) -> list[str]:
     """Return ``count`` random case references from one community."""
     with psycopg.connect(BENCH_URL) as conn:

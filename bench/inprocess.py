@@ -5,7 +5,11 @@ environment. Uses django.test.Client with the coordinator force-logged-in and
 verified (``verified_client``):
 
 - SQL queries per page (CaptureQueriesContext), each page requested once to warm
-  up and once more with the queries captured;
+  up and once more with the queries captured, and its median time over a few
+  more requests: the case list at each page size, case pages, the triage queue
+  (plain and filtered), and the casework pages of a case that ``bench.casework``
+  gave sessions, notes, an agreement and follow-ups (``casework_references``),
+  as the coordinator and as that case's lead mediator;
 - where the case list's time goes: the whole page against the selector alone
   (roles, access event, the page of cases and their assignments), at each page
   size, and the share of profiled time spent rendering templates.
@@ -29,19 +33,31 @@ from typing import Any
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mediation.settings")
 
 
-def _captured(client: Any, path: str) -> dict[str, object]:
+PAGE_REPEAT = 10
+
+
+def _captured(
+    client: Any, path: str, group: str = "", who: str = "coordinator", repeat: int = 0
+) -> dict[str, object]:
+    """Request ``path``: once to warm up, once counting queries, ``repeat`` times timed."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     client.get(path)  # warm-up: first-use costs are not the page's
     with CaptureQueriesContext(connection) as captured:
         response = client.get(path)
-    return {
+    page: dict[str, object] = {
+        "group": group,
+        "who": who,
         "path": path,
         "status": response.status_code,
         "queries": len(captured),
+        "sql_ms": sum(float(query["time"]) for query in captured.captured_queries) * 1000,
         "sql": [query["sql"][:300] for query in captured.captured_queries],
     }
+    if repeat:
+        page["median_ms"] = _median_ms(lambda: client.get(path), repeat)
+    return page
 
 
 def _median_ms(action: Callable[[], object], repeat: int) -> float:
@@ -155,19 +171,108 @@ def verified_client(username: str) -> Any:
     return client
 
 
-def measure(username: str, page_sizes: list[int], references: list[str]) -> dict[str, object]:
+TRIAGE_FILTERS = ("?per_page=200", "?safety=yes", "?category=family&channel=phone")
+
+
+def casework_references(community_slug: str) -> dict[str, Any]:
+    """Find the cases ``bench.casework`` worked on, and their lead mediator.
+
+    The latest agreement of the community is on a case with sessions, notes and
+    follow-ups; the oldest case in screening with an other party recorded and no
+    mediator is the one for the assignment page.
+    """
+    from django.db.models import Exists, OuterRef
+
+    from mediation.cases.models import Agreement, Case, CaseAssignment, PartyRole, Status
+
+    agreement = (
+        Agreement.objects.filter(case__community__slug=community_slug)
+        .select_related("case")
+        .order_by("-recorded_at")
+        .first()
+    )
+    lead = (
+        CaseAssignment.objects.filter(case=agreement.case, role="lead", ended_at__isnull=True)
+        .select_related("mediator")
+        .first()
+        if agreement is not None
+        else None
+    )
+    screening = (
+        Case.objects.filter(
+            community__slug=community_slug,
+            status=Status.SCREENING,
+            parties__role=PartyRole.OTHER_PARTY,
+        )
+        .exclude(Exists(CaseAssignment.objects.filter(case=OuterRef("pk"), ended_at__isnull=True)))
+        .order_by("submitted_at")
+        .first()
+    )
+    return {
+        "casework": agreement.case.reference if agreement is not None else None,
+        "copies": [str(copy.pk) for copy in agreement.copies.order_by("language")]
+        if agreement is not None
+        else [],
+        "lead": lead.mediator.username if lead is not None else None,
+        "screening": screening.reference if screening is not None else None,
+    }
+
+
+PDF_REPEAT = 3
+
+
+def casework_pages(
+    client: Any, lead_client: Any, found: dict[str, Any], repeat: int
+) -> list[dict[str, object]]:
+    """The casework pages of the case ``bench.casework`` worked on, and the queues.
+
+    Also each party's agreement PDF as the server answers it (decrypting the terms,
+    rendering, logging the download), timed over fewer requests.
+    """
+    pages = [
+        _captured(client, "/cases/follow-ups/overdue/", "casework", repeat=repeat),
+        _captured(client, "/assignment/", "casework", repeat=repeat),
+    ]
+    if found["screening"]:
+        path = f"/assignment/cases/{found['screening']}/"
+        pages.append(_captured(client, path, "casework", repeat=repeat))
+    reference = found["casework"]
+    if reference:
+        for part in ("", "sessions/", "notes/", "agreement/", "follow-ups/", "screening/"):
+            pages.append(_captured(client, f"/cases/{reference}/{part}", "casework", repeat=repeat))
+        for copy in found["copies"]:
+            path = f"/cases/{reference}/agreement/copies/{copy}.pdf"
+            pages.append(_captured(client, path, "pdf", repeat=PDF_REPEAT))
+    if lead_client is not None and reference:
+        for path in ("/cases/", f"/cases/{reference}/", f"/cases/{reference}/notes/"):
+            pages.append(_captured(lead_client, path, "mediator", "lead mediator", repeat))
+    return pages
+
+
+def measure(
+    username: str, page_sizes: list[int], references: list[str], community: str
+) -> dict[str, object]:
     import django
 
     django.setup()
     client = verified_client(username)
     lists = [_captured(client, f"/cases/?per_page={size}") for size in page_sizes]
     details = [_captured(client, f"/cases/{reference}/") for reference in references]
+    triage = [
+        _captured(client, f"/cases/triage/{query}", "triage", repeat=PAGE_REPEAT)
+        for query in ("", *TRIAGE_FILTERS)
+    ]
+    found = casework_references(community)
+    lead_client = verified_client(found["lead"]) if found["lead"] else None
+    casework = casework_pages(client, lead_client, found, PAGE_REPEAT)
     breakdown = list_breakdown(client, username, page_sizes, repeat=30)
     if references:
         breakdown["detail_page_ms"] = _median_ms(lambda: client.get(f"/cases/{references[0]}/"), 30)
     return {
         "list": lists,
         "detail": details,
+        "pages": triage + casework,
+        "casework_references": found,
         "breakdown": breakdown,
         "settings": settings_snapshot(),
     }
@@ -178,6 +283,7 @@ def main() -> None:
     parser.add_argument("--username")
     parser.add_argument("--page-sizes", default="5,50,200")
     parser.add_argument("--references", default="", help="comma-separated case references")
+    parser.add_argument("--community", default="riverside", help="the coordinator's community")
     parser.add_argument("--settings-only", action="store_true", help="print the settings only")
     args = parser.parse_args()
     if args.settings_only:
@@ -190,7 +296,7 @@ def main() -> None:
         parser.error("--username is required")
     sizes = [int(size) for size in args.page_sizes.split(",") if size]
     references = [ref for ref in args.references.split(",") if ref]
-    print(json.dumps(measure(args.username, sizes, references)))
+    print(json.dumps(measure(args.username, sizes, references, args.community)))
 
 
 if __name__ == "__main__":

@@ -223,6 +223,9 @@ def _by_step(measured: list[Row]) -> dict[str, dict[str, float]]:
     return {name: summarise(values) for name, values in grouped.items()}
 
 
+STAFF_KINDS = ("list", "detail", "triage", "list_200")
+
+
 def run_staff_sequence(
     *,
     host: str,
@@ -236,10 +239,11 @@ def run_staff_sequence(
     max_seconds: float,
     totp: TotpKey | None = None,
 ) -> dict[str, Any]:
-    """Sign in (both steps), then alternate the case list and a case page, one at a time."""
+    """Sign in (both steps), then click through the case list, a case page and the triage
+    queue in turn, one request at a time; then the 200-row list."""
     client = Client(host, port)
     sign_in_events = login(client, username, password, totp)
-    timings: dict[str, list[float]] = {"list": [], "detail": [], "list_200": []}
+    timings: dict[str, list[float]] = {kind: [] for kind in STAFF_KINDS}
     errors: Counter[str] = Counter()
     made: Counter[str] = Counter()
     deadline = time.monotonic() + max_seconds
@@ -264,6 +268,7 @@ def run_staff_sequence(
         reference = references[i % len(references)]
         visit("list", "/cases/", 'class="data-table"', record)
         visit("detail", f"/cases/{reference}/", f"{reference[:5]}-{reference[5:]}", record)
+        visit("triage", "/cases/triage/", 'class="data-table"', record)
     for _ in range(wide_requests):
         if time.monotonic() > deadline:
             break

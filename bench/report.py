@@ -4,26 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from bench.config import PHASES
+from bench import report_casework as casework
+from bench.config import DEFAULT_SIZE_PHASES, DEFAULT_SIZES, PHASES, parse_size_phases
 from bench.journey import REQUESTS_PER_JOURNEY, STEPS
+from bench.report_casework import LIST
+from bench.report_casework import check as _check
+from bench.report_casework import label as _label
+from bench.report_casework import ms as _ms
+from bench.report_casework import table as _table
 
 Results = dict[str, Any]
-
-LIST, DETAIL = "GET /cases/", "GET /cases/<reference>/"
-
-
-def _check(name: str, measured: str, target: str, passed: bool, kind: str) -> dict[str, Any]:
-    return {
-        "name": name,
-        "measured": measured,
-        "target": target,
-        "passed": bool(passed),
-        "kind": kind,  # "target": from the issue; "sanity": the run itself was sound
-    }
-
-
-def _label(size: int) -> str:
-    return f"{size // 1000}k"
 
 
 def _form_phases(entry: Results) -> list[Results]:
@@ -166,35 +156,8 @@ def _write_checks(entry: Results) -> list[dict[str, Any]]:
 def _size_checks(entry: Results, targets: Results) -> list[dict[str, Any]]:
     label = _label(entry["size"])
     checks = _rate_checks(entry, targets["form_requests_per_second"]) if "form" in entry else []
-    staff = entry.get("staff")
-    for kind, page, target in (
-        ("list", LIST, targets["list_p50_ms"]),
-        ("detail", DETAIL, targets["detail_p50_ms"]),
-    ):
-        if staff is None:
-            break
-        p50 = staff[kind]["p50_ms"]
-        checks.append(
-            _check(
-                f"{label}: {page} p50",
-                f"{p50:.1f} ms",
-                f"<= {target:.0f} ms",
-                p50 <= target,
-                "target",
-            )
-        )
-    pages = entry["queries"]["list"] + entry["queries"]["detail"] if "queries" in entry else []
-    if pages:
-        most = max(page["queries"] for page in pages)
-        checks.append(
-            _check(
-                f"{label}: SQL queries per page (list 5/50/200, case page)",
-                ", ".join(str(page["queries"]) for page in pages),
-                f"<= {targets['max_queries_per_page']} each",
-                most <= targets["max_queries_per_page"],
-                "target",
-            )
-        )
+    checks += casework.staff_checks(entry, targets)
+    checks += casework.query_check(entry, targets)
     status_checks = []
     if "status" in entry:
         status_checks = _status_checks(entry, targets["status_requests_per_second"])
@@ -202,9 +165,7 @@ def _size_checks(entry: Results, targets: Results) -> list[dict[str, Any]]:
     if "soak" in entry:
         checks.append(_soak_check(entry, targets))
     errors = sum(phase["total"]["errors_all"] for phase in _form_phases(entry))
-    if staff is not None:
-        errors += sum(staff[kind]["errors"] for kind in ("list", "detail", "list_200"))
-    errors += sum(page["status"] != 200 for page in pages)
+    errors += casework.staff_errors(entry)
     if "status" in entry:
         errors += entry["status"]["load"]["total"]["errors_all"]
     checks.append(_check(f"{label}: unexpected answers", str(errors), "0", errors == 0, "sanity"))
@@ -260,38 +221,14 @@ def rss_growth(soak: Results, targets: Results) -> Results:
 def evaluate(results: Results) -> list[dict[str, Any]]:
     """Return one check per target (and per database size where the target says so)."""
     targets = results["targets"]
-    seed_total = sum(part["wall_seconds"] for part in results["seeding"])
-    seeded = sum(part["count"] for part in results["seeding"])
-    checks = [
-        _check(
-            f"Seeding {seeded:,} cases",
-            f"{seed_total:.1f} s ({seeded / seed_total:.0f} cases/s)",
-            f"< {targets['seed_100k_seconds']:.0f} s",
-            seed_total < targets["seed_100k_seconds"],
-            "target",
-        )
-    ]
+    checks = casework.seeding_check(results, targets) + casework.once_checks(results, targets)
     by_size = {entry["size"]: entry for entry in results["sizes"]}
     cpus = results["machine"]["logical_cpus"]
     for entry in by_size.values():
         checks += _size_checks(entry, targets)
         if _measured_phases(entry):
             checks.append(_outside_check(entry, cpus, targets["outside_cpu_share_max"]))
-    sizes = sorted(size for size, entry in by_size.items() if "staff" in entry)
-    if len(sizes) >= 2:
-        small, large = by_size[sizes[0]]["staff"], by_size[sizes[-1]]["staff"]
-        factor = targets["growth_factor"]
-        for kind, page in (("list", LIST), ("detail", DETAIL)):
-            ratio = large[kind]["p50_ms"] / small[kind]["p50_ms"]
-            checks.append(
-                _check(
-                    f"{page} p50, {_label(sizes[-1])} / {_label(sizes[0])}",
-                    f"{ratio:.2f}x",
-                    f"<= {factor}x",
-                    ratio <= factor,
-                    "target",
-                )
-            )
+    checks += casework.growth_checks(by_size, targets)
     code = results.get("code", {})
     if code:
         start, end = code["start"], code.get("end", {})
@@ -308,18 +245,8 @@ def evaluate(results: Results) -> list[dict[str, Any]]:
     return sorted(checks, key=lambda check: order[check["kind"]])
 
 
-def _ms(value: float) -> str:
-    return f"{value:.1f}"
-
-
 def _mib(kib: int, digits: int = 0) -> str:
     return f"{kib / 1024:.{digits}f}"
-
-
-def _table(header: list[str], rows: list[list[str]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return "\n".join(lines) + "\n"
 
 
 def _summary(results: Results) -> list[str]:
@@ -334,12 +261,7 @@ def _summary(results: Results) -> list[str]:
         ]
         for check in checks
     ]
-    phases = results["plan"].get("phases")
-    partial = (
-        f"**A partial run: only {', '.join(phases)} (`BENCH_PHASES`).** "
-        if phases and tuple(phases) != PHASES
-        else ""
-    )
+    partial = _partial(results["plan"])
     return [
         "# Benchmarks\n",
         f"{partial}Generated by `make bench` (`bench/run.py`); do not edit by hand, run it "
@@ -350,6 +272,28 @@ def _summary(results: Results) -> list[str]:
         "last rows check that the run itself was sound.\n",
         _table(["Check", "Measured", "Target", "Result"], rows),
     ]
+
+
+def _partial(plan: Results) -> str:
+    """Say how a run differs from a complete one (empty for a complete run)."""
+    phases, sizes = tuple(plan.get("phases", PHASES)), plan.get("sizes", [])
+    size_phases = {str(k): list(v) for k, v in plan.get("size_phases", {}).items()}
+    default_size_phases = {
+        str(k): list(v) for k, v in parse_size_phases(DEFAULT_SIZE_PHASES).items()
+    }
+    differences = []
+    if phases != PHASES:
+        differences.append(f"only {', '.join(phases)} (`BENCH_PHASES`)")
+    if ",".join(str(n) for n in sizes) != DEFAULT_SIZES:
+        differences.append(f"sizes {', '.join(f'{n:,}' for n in sizes)} (`BENCH_SIZES`)")
+    if size_phases != default_size_phases:
+        limits = "; ".join(f"{int(k):,}: {', '.join(v)}" for k, v in size_phases.items())
+        differences.append(f"per-size phases {limits or 'all'} (`BENCH_SIZE_PHASES`)")
+    if plan.get("reuse_database"):
+        differences.append("a reused database allowed (`BENCH_REUSE_DB`)")
+    if not differences:
+        return ""
+    return f"**A partial run: {'; '.join(differences)}.** "
 
 
 def _code(results: Results) -> str:
@@ -405,29 +349,35 @@ def _machine(results: Results) -> list[str]:
 
 
 def _reproduce(results: Results) -> list[str]:
-    plan, first = results["plan"], results["sizes"][0]
+    plan = results["plan"]
     settings = app_settings(results)
-    command = " ".join([".venv/bin/python", *first["gunicorn"]["command"][1:]])
-    command = command.replace(f"127.0.0.1:{first['gunicorn']['port']}", "127.0.0.1:<free port>")
+    served = [entry["gunicorn"] for entry in results["sizes"] if "gunicorn" in entry]
+    command = "(not started in this run)"
+    if served:
+        command = " ".join([".venv/bin/python", *served[0]["command"][1:]])
+        command = command.replace(f"127.0.0.1:{served[0]['port']}", "127.0.0.1:<free port>")
     steps = (
         "1. seeds the cases with `mediation.cases.seeding.seed_cases` (a data key per case, "
         f"AES-256-GCM encryption) in {plan['seed_processes']} processes of "
-        f"{plan['seed_batch']:,}-case batches, then runs `VACUUM ANALYZE` (as autovacuum "
-        "would soon after a bulk load), `CHECKPOINT` and `sync`, so that writing the load "
-        "back to disk does not slow the commits measured next;\n"
+        f"{plan['seed_batch']:,}-case batches; adds their timelines and safety flags "
+        "(`bench/history.py`) and works a few cases through sessions, notes, an agreement "
+        "and follow-ups (`bench/casework.py`; see Seeding below); then runs `VACUUM ANALYZE` "
+        "(as autovacuum would soon after a bulk load), `CHECKPOINT` and `sync`, so that "
+        "writing the load back to disk does not slow the commits measured next;\n"
         "2. in-process, against the same database: counts SQL queries per page "
         "(`django.test.Client`, coordinator force-logged-in with the session marked "
         "verified by their authenticator device, as the sign-in leaves it; "
-        "`CaptureQueriesContext`, the "
-        "second request of each page) and times the case list against its selector alone;\n"
+        "`CaptureQueriesContext`, the second request of each page) for the case list, case "
+        "pages, the triage queue and the casework pages (see SQL queries per page below), "
+        "and times the case list against its selector alone;\n"
         "3. starts gunicorn; from the load client (separate processes, over loopback) signs "
         "in as the coordinator through the login form (CSRF included) and its second step "
         "(the 6-digit code, computed from the coordinator's authenticator key), and clicks, "
-        "one request "
-        f"at a time, {plan['staff_requests']} times through the case list and a case page "
-        f"({plan['staff_references']} different references from the coordinator's community), "
-        f"after {plan['staff_warmup_requests']} unmeasured rounds; then requests the 200-row "
-        f"list {plan['wide_list_requests']} times;\n"
+        f"one request at a time, {plan['staff_requests']} times through the case list, a "
+        f"case page ({plan['staff_references']} different references from the "
+        "coordinator's community) and the triage queue, after "
+        f"{plan['staff_warmup_requests']} unmeasured rounds; then requests the 200-row list "
+        f"{plan['wide_list_requests']} times;\n"
         f"4. runs the public form with {plan['form_clients']} concurrent clients, one process "
         "each with its own keep-alive connection: first GET `/request/` only, then whole "
         "resident journeys as a browser without JavaScript makes them: for each of the 8 "
@@ -472,14 +422,21 @@ def _reproduce(results: Results) -> list[str]:
         "`collectstatic` (DEBUG is off, so WhiteNoise serves `var/staticfiles`), and creates "
         "two communities, a coordinator of the first and three mediators, with a random "
         "password per run and a confirmed authenticator device each (django-otp TOTP, as if "
-        "they had enrolled; the bench keeps the keys in memory to make the codes). Then, at "
-        "10,000 cases and again after adding 90,000:\n",
+        "they had enrolled; the bench keeps the keys in memory to make the codes). It "
+        "measures the assignment suggestions and the agreement PDFs once, each on data of "
+        "its own (see their sections below). Then, at " + _sizes_text(plan) + ":\n",
         steps,
         "`BENCH_PHASES` runs only some of these steps, comma-separated from "
-        f"{', '.join(f'`{name}`' for name in PHASES)} (steps 2, 3, 4, 5, 7); for instance "
-        "`BENCH_PHASES=status BENCH_SIZES=10000 make bench` measures the status check at "
-        "10,000 cases in about a minute. Such a partial run writes its report to "
-        "`bench/out/benchmarks.md` and leaves this file alone.\n",
+        f"{', '.join(f'`{name}`' for name in PHASES)} (the suggestions, the PDFs, then steps "
+        "2, 3, 4, 5, 7); `BENCH_SIZES` picks the sizes (each reached by seeding more) and "
+        "`BENCH_SIZE_PHASES` limits what runs at a size (default "
+        f"`{DEFAULT_SIZE_PHASES}`). For instance `BENCH_PHASES=status BENCH_SIZES=10000 make "
+        "bench` measures the status check at 10,000 cases in about a minute, and "
+        "`BENCH_PHASES=queries,staff BENCH_SIZES=1000000` the staff pages at 1,000,000 cases "
+        "(most of its time is seeding; `BENCH_REUSE_DB=1` keeps a database an earlier run "
+        "seeded to the first size with the same seeding code, for development). Such a "
+        "partial run writes its report to `bench/out/benchmarks.md` and leaves this file "
+        "alone.\n",
         "Latency is timed by the client from sending a request to reading the last byte of "
         "the answer; percentiles are nearest-rank. Requests per second are the requests "
         "measured divided by the measured window; journeys per second are the sends answered "
@@ -488,6 +445,19 @@ def _reproduce(results: Results) -> list[str]:
         "and ends that journey. The database "
         "is left in place after the run for inspection.\n",
     ]
+
+
+def _sizes_text(plan: Results) -> str:
+    """``10,000 cases, 100,000 cases (after adding 90,000) and 1,000,000 (...; only ...)``."""
+    parts, before = [], 0
+    limits = {int(size): phases for size, phases in plan.get("size_phases", {}).items()}
+    for size in plan["sizes"]:
+        text = f"{size:,} cases" + (f" (after adding {size - before:,})" if before else "")
+        if size in limits:
+            text += f", only steps {', '.join(limits[size]) or 'none'} (`BENCH_SIZE_PHASES`)"
+        parts.append(text)
+        before = size
+    return "; ".join(parts)
 
 
 def _settings(results: Results) -> list[str]:
@@ -519,30 +489,6 @@ def _settings(results: Results) -> list[str]:
         "gthread with 4 threads and 467 and 343 with 8 threads, within the run-to-run "
         "spread; gthread was kept for keep-alive and for tolerance of slow clients and "
         "database waits.\n",
-    ]
-
-
-def _seeding(results: Results) -> list[str]:
-    rows = [
-        [
-            f"{part['count']:,}",
-            f"{part['reaching']:,}",
-            f"{part['wall_seconds']:.1f} s",
-            f"{part['cases_per_second']:.0f}",
-            str(part["processes"]),
-        ]
-        for part in results["seeding"]
-    ]
-    total = sum(part["wall_seconds"] for part in results["seeding"])
-    count = sum(part["count"] for part in results["seeding"])
-    rows.append([f"**{count:,}**", "", f"**{total:.1f} s**", f"**{count / total:.0f}**", ""])
-    return [
-        "## Seeding\n",
-        _table(["Cases added", "Seeded total", "Time", "Cases/s", "Processes"], rows),
-        "Each case gets its own data key (wrapped by the master key), an encrypted "
-        "description, a requester with encrypted contact details, a consent record, a lead "
-        "mediator when its status calls for one, and an access event. Size of the database "
-        f"at the end of the run: {results['database_size']}.\n",
     ]
 
 
@@ -646,7 +592,7 @@ def _time_shares(phase: Results) -> str:
 
 def _step_table(results: Results) -> str:
     """p50 / p95 of each step's page and answer, per size."""
-    sizes = results["sizes"]
+    sizes = [entry for entry in results["sizes"] if "form" in entry]
     header = ["Step"]
     for entry in sizes:
         label = _label(entry["size"])
@@ -664,14 +610,15 @@ def _step_table(results: Results) -> str:
 
 
 def _form(results: Results) -> list[str]:
-    if not all("form" in entry for entry in results["sizes"]):
+    entries = [entry for entry in results["sizes"] if "form" in entry]
+    if not entries:
         return []
     rows = []
-    for entry in results["sizes"]:
+    for entry in entries:
         form = entry["form"]
         rows += _form_rows(_label(entry["size"]), form["form_get"], form["form_journey"])
     notes, cpus = [], results["machine"]["logical_cpus"]
-    for entry in results["sizes"]:
+    for entry in entries:
         journey = entry["form"]["form_journey"]
         notes.append(
             f"- {_label(entry['size'])}: answers {_statuses(entry)}. Share of the time "
@@ -878,81 +825,12 @@ def _soak(results: Results) -> list[str]:
     return out
 
 
-def _staff(results: Results) -> list[str]:
-    if not all("staff" in entry for entry in results["sizes"]):
-        return []
-    rows = []
-    for entry in results["sizes"]:
-        for kind, name in (
-            ("list", "GET /cases/ (50 rows)"),
-            ("detail", DETAIL),
-            ("list_200", "GET /cases/?per_page=200"),
-        ):
-            part = entry["staff"][kind]
-            rows.append(
-                [
-                    f"{entry['size']:,} ({entry['cases_at_start']:,} in the database)",
-                    name,
-                    f"{part['count']:,}",
-                ]
-                + [_ms(part[key]) for key in ("p50_ms", "p95_ms", "mean_ms")]
-                + [str(part["errors"])]
-            )
-    return [
-        "## Staff pages, one client at a time, signed in as the coordinator\n",
-        _table(["Cases", "Page", "Requests", "p50 ms", "p95 ms", "mean ms", "Errors"], rows),
-        "The coordinator sees the cases of one of the two communities, about half of them. "
-        "The count at 100k includes the cases the 10k form run created.\n",
-    ]
-
-
-def _repeated_queries(results: Results) -> str:
-    """Name the tables of queries sent more than once within one page's request, if any."""
-    repeated: set[str] = set()
-    for entry in results["sizes"]:
-        for page in entry["queries"]["list"] + entry["queries"]["detail"]:
-            sql = [query for query in page["sql"] if query.startswith("SELECT")]
-            for query in {query for query in sql if sql.count(query) > 1}:
-                table = (
-                    query.split(" FROM ", 1)[1].split()[0].strip('"') if " FROM " in query else "?"
-                )
-                repeated.add(f"`{table}`")
-    if not repeated:
-        return "No page sends the same query twice.\n"
-    return (
-        f"Sent twice within one request: the SELECT from {', '.join(sorted(repeated))} "
-        "(see the SQL in `bench/out/results.json`).\n"
-    )
-
-
-def _queries(results: Results) -> list[str]:
-    if not all("queries" in entry for entry in results["sizes"]):
-        return []
-    plan = results["plan"]
-    rows = []
-    for entry in results["sizes"]:
-        cells = [_label(entry["size"])]
-        cells += [str(page["queries"]) for page in entry["queries"]["list"]]
-        cells.append(", ".join(str(page["queries"]) for page in entry["queries"]["detail"]))
-        rows.append(cells)
-    header = ["Cases", *(f"list ?per_page={n}" for n in plan["query_page_sizes"])]
-    return [
-        "## SQL queries per page\n",
-        _table([*header, "case page (3 cases)"], rows),
-        "A list page: the session, the user, the user's roles, the access event INSERT, the "
-        "page of cases with their community, the active assignments of those cases with "
-        "their mediators. A case page: session, user, roles, the case with its data key and "
-        "community, its parties, the access event INSERT, its assignments, the statements "
-        "added to it later. The count does not depend on the page size or the number of "
-        "cases. " + _repeated_queries(results),
-    ]
-
-
 def _breakdown(results: Results) -> list[str]:
-    if not all("queries" in entry for entry in results["sizes"]):
+    entries = [entry for entry in results["sizes"] if "queries" in entry]
+    if not entries:
         return []
     rows = []
-    for entry in results["sizes"]:
+    for entry in entries:
         breakdown = entry["queries"]["breakdown"]
         for page in breakdown["pages"]:
             rows.append(
@@ -965,16 +843,15 @@ def _breakdown(results: Results) -> list[str]:
                 ]
             )
     per_row = ", ".join(
-        f"{_label(e['size'])}: {e['queries']['breakdown']['ms_per_row']:.2f} ms"
-        for e in results["sizes"]
+        f"{_label(e['size'])}: {e['queries']['breakdown']['ms_per_row']:.2f} ms" for e in entries
     )
     share = ", ".join(
         f"{_label(e['size'])}: {e['queries']['breakdown']['template_share_of_list_page']:.0%}"
-        for e in results["sizes"]
+        for e in entries
     )
     detail = ", ".join(
         f"{_label(e['size'])}: {e['queries']['breakdown'].get('detail_page_ms', 0):.1f} ms"
-        for e in results["sizes"]
+        for e in entries
     )
     out = [
         "## Where the case list's time goes (in-process)\n",
@@ -1018,9 +895,13 @@ def _memory(results: Results) -> list[str]:
         for key, name in MEMORY_STAGES
         if any(key in entry["memory"] for entry in results["sizes"])
     ]
+    if not stages:
+        return []
     rows = []
     for entry in results["sizes"]:
         memory = entry["memory"]
+        if not memory:
+            continue
         last = [key for key, _ in stages if key in memory][-1]
         final = memory[last]
         for number, worker in enumerate(final["workers"], start=1):
@@ -1070,13 +951,14 @@ def render(results: Results) -> str:
         _machine,
         _reproduce,
         _settings,
-        _seeding,
+        casework.seeding_section,
         _form,
         _status,
         _soak,
-        _staff,
-        _queries,
+        casework.staff_section,
+        casework.queries_section,
         _breakdown,
+        casework.once_section,
         _memory,
     ]
     parts: list[str] = []

@@ -1,20 +1,29 @@
 """`make bench`: seed PostgreSQL, serve with gunicorn, load it from separate processes.
 
 Steps: recreate the ``mediation_bench`` database; migrate, create the cache
-table and collect static files; create staff; then for 10,000 and for 100,000
-cases: seed (timed), give some requesters known status codes, measure the staff
-pages in-process (SQL queries, where the list's time goes), start gunicorn,
-measure the staff pages (one client, sequential) and the public form (concurrent
-clients: GET /request/ alone, then whole journeys), probe the send throttle,
-measure the status check (concurrent residents signing in and reading their
-case page), probe its throttles, read the processes' peak memory; at 100,000
-cases also soak the form with many journeys and watch the workers' RSS; stop
-gunicorn. Writes ``bench/out/results.json`` and ``docs/benchmarks.md`` and
-leaves no process behind.
+table and collect static files; create staff; measure what does not depend on
+the database's size, once, each on data of its own: assignment suggestions for a
+community of 500 mediators (``bench.suggestions``) and agreement PDFs
+(``bench.agreement_pdf``); then for 10,000, 100,000 and 1,000,000 cases: seed
+(timed), add the cases' timelines and safety flags (``bench.history``), work a
+few cases through sessions, notes, an agreement and follow-ups with the services
+(``bench.casework``), give some requesters known status codes, measure the staff
+pages in-process (SQL queries per page, where the list's time goes), start
+gunicorn, measure the staff pages (one client, sequential: the case list, a case
+page, the triage queue) and the public form (concurrent clients: GET /request/
+alone, then whole journeys), probe the send throttle, measure the status check
+(concurrent residents signing in and reading their case page), probe its
+throttles, read the processes' peak memory; at 100,000 cases also soak the form
+with many journeys and watch the workers' RSS; stop gunicorn. At 1,000,000 cases
+only the SQL queries and the staff pages are measured (``BENCH_SIZE_PHASES``).
+Writes ``bench/out/results.json`` and ``docs/benchmarks.md`` and leaves no
+process behind.
 
-``BENCH_PHASES`` (see ``bench.config``) runs only some of the measurements, e.g.
-``BENCH_PHASES=status BENCH_SIZES=10000 make bench``; such a run writes its
-report to ``bench/out/benchmarks.md``.
+``BENCH_PHASES``, ``BENCH_SIZES`` and ``BENCH_SIZE_PHASES`` (see ``bench.config``)
+run only some of the measurements, e.g. ``BENCH_PHASES=status BENCH_SIZES=10000
+make bench``; such a run writes its report to ``bench/out/benchmarks.md``.
+``BENCH_REUSE_DB=1`` keeps a database an earlier run seeded to the first size
+(``bench.reuse``), for development.
 """
 
 from __future__ import annotations
@@ -35,7 +44,7 @@ from typing import Any
 # also puts bench/ itself on the path, so no module in it may be named like a stdlib one.)
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import db, machine, outside, report
+from bench import db, machine, outside, report, reuse
 from bench.client import TotpKey
 from bench.config import (
     COMMUNITIES,
@@ -49,10 +58,12 @@ from bench.config import (
     REPORT_MD,
     RESULTS_JSON,
     ROOT,
+    SIZE_PHASES,
     Plan,
     Targets,
     django_env,
 )
+from bench.history import add_history
 from bench.load import FormPhase, run_form_phase, run_staff_sequence, throttle_probe
 from bench.seed import seed_parallel
 from bench.server import Gunicorn
@@ -66,6 +77,8 @@ from bench.status import (
 )
 
 STARTED = time.perf_counter()
+# The suggestions phase's own database: Django's test machinery creates test_<name> and drops it.
+SUGGESTIONS_URL = "postgres://postgres@127.0.0.1:5432/mediation_bench_suggestions"
 
 
 @dataclass(frozen=True)
@@ -92,18 +105,82 @@ def manage(*args: str) -> None:
     )
 
 
-def django_json(*args: str) -> dict[str, Any]:
+def django_json(*args: str, timeout: float = 600) -> dict[str, Any]:
     """Run ``python -m <module> ...`` with the benchmark's environment; parse its JSON line."""
     done = subprocess.run(
         [PYTHON, "-m", *args],
         cwd=ROOT,
         env=django_env(),
         check=True,
-        timeout=600,
+        timeout=timeout,
         capture_output=True,
         text=True,
     )
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def django_module(*args: str, timeout: float = 600) -> None:
+    """Run ``python -m <module> ...`` with the benchmark's environment, its output discarded."""
+    subprocess.run(
+        [PYTHON, "-m", *args],
+        cwd=ROOT,
+        env=django_env(),
+        check=True,
+        timeout=timeout,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def with_outside_load(action: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """Run ``action()``; add the CPU time other processes used meanwhile to its result."""
+    started = time.monotonic()
+    with outside.OutsideLoad() as load:
+        outcome = action()
+    outcome["outside_cpu_seconds"] = load.cpu_seconds
+    outcome["outside_wall_seconds"] = time.monotonic() - started
+    return outcome
+
+
+def measure_suggestions(plan: Plan) -> dict[str, Any]:
+    """Assignment suggestions for a community of 500 mediators, on a database of their own."""
+    out = OUT_DIR / "suggestions.json"
+    progress(
+        f"Assignment suggestions: {plan.suggestions_mediators} mediators, "
+        f"{plan.suggestions_calls} calls (bench.suggestions, its own database)"
+    )
+    outcome = with_outside_load(
+        lambda: django_json(
+            *("bench.suggestions", "--mediators", str(plan.suggestions_mediators)),
+            *("--calls", str(plan.suggestions_calls), "--database-url", SUGGESTIONS_URL),
+            *("--out", str(out)),
+            timeout=900,
+        )
+    )
+    progress(
+        f"Assignment suggestions: p50 {outcome['suggestions']['p50_ms']:.1f} ms, "
+        f"p95 {outcome['suggestions']['p95_ms']:.1f} ms over {outcome['candidates']} candidates"
+    )
+    return outcome
+
+
+def measure_pdf(plan: Plan) -> dict[str, Any]:
+    """One party's agreement PDF in each language, rendered as the server renders it."""
+    out = OUT_DIR / "agreement_pdf.json"
+    progress(f"Agreement PDFs: {plan.pdf_repeat} warm renders per language (bench.agreement_pdf)")
+
+    def render() -> dict[str, Any]:
+        django_module("bench.agreement_pdf", "--repeat", str(plan.pdf_repeat), "--out", str(out))
+        return dict(json.loads(out.read_text()))
+
+    outcome = with_outside_load(render)
+    progress(
+        "Agreement PDFs: "
+        + ", ".join(
+            f"{language} warm max {figures['warm_max_seconds']:.2f} s"
+            for language, figures in outcome["languages"].items()
+        )
+    )
+    return outcome
 
 
 def form_phases(plan: Plan, port: int) -> list[FormPhase]:
@@ -133,11 +210,16 @@ def measure_in_process(plan: Plan, size: int, references: list[str]) -> dict[str
         ",".join(str(n) for n in plan.query_page_sizes),
         "--references",
         ",".join(references[:3]),
+        "--community",
+        COMMUNITIES[0][0],
     )
 
 
 def measure_staff(plan: Plan, size: int, port: int, login: Login, refs: list[str]) -> Any:
-    progress(f"{size:,} cases: staff pages, one client, {plan.staff_requests} x (list + case)")
+    progress(
+        f"{size:,} cases: staff pages, one client, {plan.staff_requests} x "
+        "(list + case page + triage queue)"
+    )
     staff = counting_writes(
         lambda: run_staff_sequence(
             host=HOST,
@@ -154,7 +236,8 @@ def measure_staff(plan: Plan, size: int, port: int, login: Login, refs: list[str
     )
     progress(
         f"{size:,} cases: list p50 {staff['list']['p50_ms']:.1f} ms, "
-        f"case page p50 {staff['detail']['p50_ms']:.1f} ms"
+        f"case page p50 {staff['detail']['p50_ms']:.1f} ms, "
+        f"triage queue p50 {staff['triage']['p50_ms']:.1f} ms"
     )
     return staff
 
@@ -296,22 +379,28 @@ def measure_status(
 def measure(
     plan: Plan, size: int, login: Login, settings: Any, residents: dict[str, Any] | None
 ) -> dict[str, Any]:
-    """Measure everything asked for (``plan.phases``) at the current database size."""
-    result: dict[str, Any] = {"size": size, "cases_at_start": db.count_cases()}
+    """Measure what ``plan.phases_at(size)`` asks for at the current database size."""
+    phases = plan.phases_at(size)
+    result: dict[str, Any] = {"size": size, "phases": phases, "cases_at_start": db.count_cases()}
     references = db.sample_references(COMMUNITIES[0][0], plan.staff_references)
-    if "queries" in plan.phases:
+    result["triage_queue_cases"] = db.count_new_requests(COMMUNITIES[0][0])
+    if "queries" in phases:
         result["queries"] = measure_in_process(plan, size, references)
 
+    result["server_log_problems"], result["memory"] = [], {}
+    if not set(phases) - {"queries"}:
+        result["cases_at_end"] = db.count_cases()
+        return result  # nothing to serve
     server = Gunicorn(plan, OUT_DIR / f"gunicorn-{size}.log")
     progress(f"{size:,} cases: starting gunicorn: {' '.join(server.command[1:])}")
     try:
         server.start()
         result["gunicorn"] = {"port": server.port, "command": server.command}
         memory = {"started": server.memory()}
-        if "staff" in plan.phases:
+        if "staff" in phases:
             result["staff"] = measure_staff(plan, size, server.port, login, references)
             memory["after_staff"] = server.memory()
-        if "form" in plan.phases:
+        if "form" in phases:
             result["form"] = measure_form(plan, size, server.port)
             rate = settings["MEDIATION_REQUEST_FORM_RATE"]
             result["throttle_probe"] = probe_throttle(size, server.port, rate)
@@ -319,7 +408,7 @@ def measure(
         if residents is not None:
             result["status"] = measure_status(plan, size, server.port, settings, residents)
             memory["after_status"] = server.memory()
-        if "soak" in plan.phases and size == plan.soak_size and plan.soak_journeys > 0:
+        if "soak" in phases and size == plan.soak_size and plan.soak_journeys > 0:
             result["soak"] = soak(plan, size, server)
             memory["after_soak"] = server.memory()
         result["memory"] = memory
@@ -329,6 +418,30 @@ def measure(
     result["cases_at_end"] = db.count_cases()
     progress(f"{size:,} cases: gunicorn stopped")
     return result
+
+
+def seed_size(plan: Plan, number: int, size: int, seeded: int) -> dict[str, Any]:
+    """Seed up to ``size`` cases, add their history and some casework."""
+    progress(f"Seeding {size - seeded:,} cases ({plan.seed_processes} processes)")
+    timing = seed_parallel(size - seeded, 2026 + number, plan.seed_processes, plan.seed_batch)
+    timing["reaching"] = size
+    progress(
+        f"Seeded {timing['count']:,} in {timing['wall_seconds']:.1f} s "
+        f"({timing['cases_per_second']:.0f} cases/s)"
+    )
+    progress("Timelines and safety flags for the new cases (bench.history)")
+    timing["history"] = add_history(db.BENCH_URL, plan.safety_flagged_one_in)
+    progress(
+        f"Added {timing['history']['events_added']:,} timeline events, flagged "
+        f"{timing['history']['cases_flagged']:,} cases in {timing['history']['wall_seconds']:.1f} s"
+    )
+    progress(f"Casework on {plan.casework_cases} cases through the services (bench.casework)")
+    started = time.perf_counter()
+    timing["casework"] = django_json(
+        *("bench.casework", "--cases", str(plan.casework_cases), "--seed", str(7 + number))
+    )
+    timing["casework"]["wall_seconds"] = time.perf_counter() - started
+    return timing
 
 
 def main() -> int:
@@ -344,8 +457,16 @@ def main() -> int:
         "versions": machine.versions(),
         "code": {"start": machine.code_state()},
     }
-    progress(f"Recreating database {DB_NAME}, emptying Redis database {REDIS_DB}")
-    db.recreate_database()
+    digest = reuse.fingerprint(plan)
+    kept, why = reuse.reusable(plan, digest) if plan.reuse_database else (None, "")
+    if kept is not None:
+        progress(f"Reusing database {DB_NAME}: {why}; emptying Redis database {REDIS_DB}")
+        results["reused_database"] = {"state": kept, "why": why}
+    else:
+        if plan.reuse_database:
+            progress(f"Not reusing {DB_NAME}: {why}")
+        progress(f"Recreating database {DB_NAME}, emptying Redis database {REDIS_DB}")
+        db.recreate_database()
     db.redis_reset()
     progress("migrate, createcachetable, collectstatic")
     manage("migrate", "--noinput")
@@ -359,21 +480,30 @@ def main() -> int:
     settings = django_json("bench.inprocess", "--settings-only")["settings"]
     results["settings"] = settings
     progress(f"Phases: {', '.join(plan.phases)}")
+    for size in plan.sizes:
+        if plan.phases_at(size) != tuple(n for n in SIZE_PHASES if n in plan.phases):
+            progress(f"  at {size:,} cases only: {', '.join(plan.phases_at(size)) or 'none'}")
+
+    if plan.runs_once("suggestions"):
+        results["suggestions"] = measure_suggestions(plan)
+    if plan.runs_once("pdf"):
+        results["pdf"] = measure_pdf(plan)
 
     results["seeding"], results["sizes"] = [], []
     seeded = 0
     for number, size in enumerate(plan.sizes):
-        progress(f"Seeding {size - seeded:,} cases ({plan.seed_processes} processes)")
-        timing = seed_parallel(size - seeded, 2026 + number, plan.seed_processes, plan.seed_batch)
-        timing["reaching"] = size
+        if number == 0 and kept is not None:
+            timing = {**kept["seeding"], "reused": True}
+        else:
+            timing = seed_size(plan, number, size, seeded)
+            reuse.write_state(
+                {"fingerprint": digest, "size": size, "seeding": timing, "path": plan.sizes}
+            )
         results["seeding"].append(timing)
         seeded = size
-        progress(
-            f"Seeded {timing['count']:,} in {timing['wall_seconds']:.1f} s "
-            f"({timing['cases_per_second']:.0f} cases/s)"
-        )
+        reuse.mark_phases(plan.phases_at(size))
         residents = None
-        if "status" in plan.phases:
+        if "status" in plan.phases_at(size):
             residents = seed_status_residents(plan, size, number, settings)
         progress("VACUUM ANALYZE, CHECKPOINT, sync")
         db.settle_after_bulk_load()

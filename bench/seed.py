@@ -34,7 +34,7 @@ def _setup_django() -> None:
 
 
 def create_staff(password: str) -> dict[str, object]:
-    """Create the communities, the coordinator and the mediators (once).
+    """Create the communities, the coordinator and the mediators (once); set the password.
 
     Each gets a confirmed authenticator device (TOTP), as if they had enrolled,
     so that the load client can sign in with both steps. The result carries each
@@ -58,10 +58,10 @@ def create_staff(password: str) -> dict[str, object]:
         staff = [(COORDINATOR, Role.COORDINATOR, COMMUNITIES[0][0])]
         staff += [(name, Role.MEDIATOR, slug) for name, slug in MEDIATORS]
         for username, role, slug in staff:
-            user, created = User.objects.get_or_create(username=username)
-            if created:
-                user.set_password(password)
-                user.save()
+            # The run's password, also for staff a reused database already has.
+            user, _created = User.objects.get_or_create(username=username)
+            user.set_password(password)
+            user.save()
             RoleAssignment.objects.get_or_create(user=user, role=role, community=communities[slug])
             device = two_factor.totp_device(user) or services.totp_device_create_confirmed(
                 user=user, actor=Actor.system("bench")
