@@ -156,8 +156,10 @@ def seed_parallel(count: int, seed: int, processes: int, batch_size: int) -> dic
     ]
     parts = []
     failed = False
+    # A guard against a hung child, not a target: 1,000,000 cases take minutes.
+    timeout = max(900.0, count / 100)
     for child in children:
-        out, _ = child.communicate(timeout=900)
+        out, _ = child.communicate(timeout=timeout)
         failed = failed or child.returncode != 0
         if child.returncode == 0:
             parts.append(json.loads(out.strip().splitlines()[-1]))
