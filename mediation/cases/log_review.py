@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
@@ -122,10 +123,13 @@ class Window:
         return _day_start(self.last_day + datetime.timedelta(days=1)) if self.last_day else None
 
 
+def _zone() -> ZoneInfo:
+    zone = timezone.get_default_timezone()
+    return zone if isinstance(zone, ZoneInfo) else ZoneInfo(settings.TIME_ZONE)
+
+
 def _day_start(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(
-        datetime.datetime.combine(day, datetime.time.min), timezone.get_default_timezone()
-    )
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=_zone())
 
 
 def log_window(
@@ -343,14 +347,14 @@ def access_log_flags(
         scope=scope, log_filter=LogFilter(since=window.since, until=window.until)
     )
     hours = quiet_hours()
-    staff_views = flags.staff_case_views(events, thresholds)
-    quiet = flags.quiet_hour_activity(
-        events, thresholds, quiet_hours=hours, zone=timezone.get_default_timezone()
-    )
+    staff = flags.staff_activity(events, thresholds, quiet_hours=hours, zone=_zone())
     checks = flags.failed_status_checks(events, thresholds)
     _record(user, Action.LIST)
     built = rows.flag_rows(
-        staff_views=staff_views, quiet=quiet, checks=checks, window=rows.window_query(window)
+        staff_views=staff.staff_case_views,
+        quiet=staff.quiet_hour_activity,
+        checks=checks,
+        window=rows.window_query(window),
     )
     return FlagReport(
         window=window,

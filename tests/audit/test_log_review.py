@@ -614,3 +614,20 @@ def test_break_glass_accesses_of_a_case_are_part_of_its_history(cast: Cast) -> N
     )
 
     assert opened.pk in _ids(LogQuery(reference=cast.unassigned_case.reference), cast)
+
+
+def test_quiet_hours_come_from_the_settings(cast: Cast, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.MEDIATION_REVIEW_QUIET_HOURS = (12, 14)
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    lunch = timezone.make_aware(datetime.datetime.combine(yesterday, datetime.time(12, 30)))
+    _event(actor_id=str(cast.coordinator.pk), community_id=cast.community.pk, occurred_at=lunch)
+    _event(
+        actor_id=str(cast.mediator.pk),
+        community_id=cast.community.pk,
+        occurred_at=lunch + datetime.timedelta(hours=10),
+    )
+
+    report = access_log_flags(user=cast.privacy_officer)
+
+    assert report.quiet_hours == (12, 14)
+    assert [row.username for row in report.quiet_hour_activity] == ["coordinator"]
