@@ -49,11 +49,9 @@ class LogFilterForm(forms.Form):
     purpose = forms.ChoiceField(
         label=_("Purpose"), required=False, choices=_any(list(Purpose.choices))
     )
-    date_from = forms.DateField(
-        label=_("From"), required=False, widget=_DateInput(), help_text=_("For example 2026-11-01.")
-    )
+    date_from = forms.DateField(label=_("From"), required=False, widget=_DateInput())
     date_to = forms.DateField(
-        label=_("To"), required=False, widget=_DateInput(), help_text=_("Included.")
+        label=_("To"), required=False, widget=_DateInput(), help_text=_("This day is included.")
     )
     break_glass = forms.BooleanField(label=_("Only break-glass events"), required=False)
     per_page = forms.TypedChoiceField(
