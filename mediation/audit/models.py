@@ -4,15 +4,22 @@ It holds codes and plain ids only, no personal data and no free text, and no
 foreign keys, so deleting a case or a user can never cascade into the log.
 On PostgreSQL triggers refuse UPDATE and DELETE; in production the app's
 database role may only INSERT and SELECT (docs/operations.md).
+
+A sealer (``sealing.py``) later chains the events into ``AccessLogSeal`` rows
+and signs ``AccessLogCheckpoint`` rows; both tables are append-only too
+(decision 0014).
 """
 
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import pgtrigger
 from django.conf import settings
 from django.db import models
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -67,6 +74,7 @@ class Purpose(models.TextChoices):
     SELF_SERVICE = "self_service", _("The person's own request")
     BREAK_GLASS = "break_glass", _("Break-glass access beyond the usual scope")
     REVIEW = "review", _("Reviewing access to personal data")
+    RETENTION = "retention", _("Removing records past their retention")
 
 
 class Channel(models.TextChoices):
@@ -75,6 +83,25 @@ class Channel(models.TextChoices):
     ADMIN = "admin", _("Django admin")
     COMMAND = "command", _("Management command")
     TASK = "task", _("Background task")
+
+
+class CurrentTransactionId(models.Func):
+    """The id of the transaction writing the row, on PostgreSQL; NULL elsewhere.
+
+    Used as the database default of ``AccessEvent.xact_id`` so that recording an
+    event stays one INSERT. ``pg_current_xact_id()`` is an ``xid8`` (64 bits,
+    never wraps around); it goes through text to fit a bigint.
+    """
+
+    template = "NULL"
+    output_field = models.BigIntegerField()
+
+    def as_postgresql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> tuple[str, Any]:
+        return self.as_sql(
+            compiler, connection, template="pg_current_xact_id()::text::bigint", **extra_context
+        )
 
 
 class AccessEvent(models.Model):
@@ -100,6 +127,11 @@ class AccessEvent(models.Model):
         blank=True,
         help_text=_("The break-glass access this event was made under; its reason is kept there."),
     )
+    # Filled by the database: the sealer seals only events whose transaction
+    # has ended, in (xact_id, id) order (decision 0014). NULL on SQLite.
+    xact_id = models.BigIntegerField(
+        null=True, blank=True, editable=False, db_default=CurrentTransactionId()
+    )
 
     class Meta:
         verbose_name = _("access event")
@@ -124,6 +156,8 @@ class AccessEvent(models.Model):
                 condition=models.Q(break_glass_id__isnull=False),
                 name="access_event_break_glass_time",
             ),
+            # The sealer's order (decision 0014).
+            models.Index(fields=["xact_id", "id"], name="access_event_seal_order"),
         ]
         triggers = [
             pgtrigger.Protect(
@@ -184,3 +218,62 @@ class BreakGlassAccess(models.Model):
 
     def __str__(self) -> str:
         return f"break-glass access {self.pk}"
+
+
+class AccessLogSeal(models.Model):
+    """One event sealed into the hash chain, at its position.
+
+    ``leaf`` is SHA-256 over the event's canonical encoding and ``head`` the
+    chain after it (``sealing.py``, decision 0014). Written only by the sealer,
+    never changed; ``event_id`` is a plain id so that a deleted event leaves its
+    seal behind as evidence.
+    """
+
+    position = models.BigIntegerField(primary_key=True)
+    event_id = models.BigIntegerField(unique=True)
+    leaf = models.BinaryField(max_length=32)
+    head = models.BinaryField(max_length=32)
+    sealed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("access log seal")
+        verbose_name_plural = _("access log seals")
+        triggers = [
+            pgtrigger.Protect(
+                name="access_log_seal_append_only",
+                operation=pgtrigger.Update | pgtrigger.Delete,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"access log seal {self.position}"
+
+
+class AccessLogCheckpoint(models.Model):
+    """The chain's head at a position, signed with the sealer's Ed25519 key.
+
+    Only the sealer holds the signing key; everyone else can check the
+    signature with the public key, and exported checkpoints
+    (``export_checkpoints``) show whether the log was later rewritten.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    position = models.BigIntegerField(unique=True)
+    event_count = models.BigIntegerField()
+    head = models.BinaryField(max_length=32)
+    created_at = models.DateTimeField()
+    signature = models.BinaryField(max_length=64)
+    key_id = models.CharField(max_length=16)
+
+    class Meta:
+        verbose_name = _("access log checkpoint")
+        verbose_name_plural = _("access log checkpoints")
+        triggers = [
+            pgtrigger.Protect(
+                name="access_log_checkpoint_append_only",
+                operation=pgtrigger.Update | pgtrigger.Delete,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"access log checkpoint at {self.position}"

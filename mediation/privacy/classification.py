@@ -22,7 +22,10 @@ class Retention(StrEnum):
     STAFF_ACCOUNT = "while the staff account exists"
     SESSION = "until the session expires (12 hours at most)"
     ADMIN_HISTORY = "with the admin history (administrators' changes to configuration)"
-    ACCESS_LOG = "access log retention (years, configurable); whole partitions only"
+    ACCESS_LOG = (
+        "access log retention (MEDIATION_ACCESS_LOG_RETENTION_YEARS, 6 by default); "
+        "removed only behind an exported signed checkpoint"
+    )
     KEY = "until the case is erased (crypto-shredding deletes it)"
     DSR = "the register of data subject requests: 3 years after the answer (accountability)"
     DRAFT = "until sent, abandoned on quick exit, or 60 minutes without activity"

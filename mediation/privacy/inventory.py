@@ -128,6 +128,25 @@ _CORE: dict[str, dict[str, Classification]] = {
         "break_glass_id": Pseudonymous(
             "accountability: the break-glass access an event was made under", Retention.ACCESS_LOG
         ),
+        "xact_id": NotPersonal("the database transaction that wrote the event: the seal order"),
+    },
+    "audit.AccessLogSeal": {
+        "position": NotPersonal("the event's place in the hash chain"),
+        "event_id": Pseudonymous("tamper evidence: which event was sealed", Retention.ACCESS_LOG),
+        "leaf": Pseudonymous(
+            "tamper evidence: SHA-256 of one event's fields", Retention.ACCESS_LOG
+        ),
+        "head": NotPersonal("SHA-256 of the whole chain up to the event"),
+        "sealed_at": NotPersonal("when the sealer ran"),
+    },
+    "audit.AccessLogCheckpoint": {
+        "id": ID,
+        "position": NotPersonal("how far along the hash chain"),
+        "event_count": NotPersonal("how many events the chain held"),
+        "head": NotPersonal("SHA-256 of the whole chain at that point"),
+        "created_at": NotPersonal("when the checkpoint was signed"),
+        "signature": NotPersonal("Ed25519 signature of the sealer"),
+        "key_id": NotPersonal("fingerprint of the signing key"),
     },
     "audit.BreakGlassAccess": {
         "id": ID,
