@@ -68,9 +68,44 @@ MEDIATION_STATUS_CODE_PEPPER = _decode_key(
 MEDIATION_BLIND_INDEX_KEY = _decode_key(
     "MEDIATION_BLIND_INDEX_KEY", _key("MEDIATION_BLIND_INDEX_KEY")
 )
-MEDIATION_AUDIT_SIGNING_KEY = _decode_key(
-    "MEDIATION_AUDIT_SIGNING_KEY", _key("MEDIATION_AUDIT_SIGNING_KEY")
+
+# Access-log checkpoints are signed with Ed25519 (decision 0014, key-custody.md).
+# Every process needs the public keys: the current one first, then retired ones
+# that still verify older checkpoints. Only the sealer's environment holds the
+# private key; the web application refuses to start with it (mediation/wsgi.py).
+MEDIATION_CHECKPOINT_VERIFY_KEY = [
+    _decode_key("MEDIATION_CHECKPOINT_VERIFY_KEY", item)
+    for item in env.list(
+        "MEDIATION_CHECKPOINT_VERIFY_KEY", default=[_key("MEDIATION_CHECKPOINT_VERIFY_KEY")]
+    )
+]
+_checkpoint_signing_key = env.str(
+    "MEDIATION_CHECKPOINT_SIGNING_KEY",
+    default=_dev_keys.get("MEDIATION_CHECKPOINT_SIGNING_KEY", ""),
 )
+MEDIATION_CHECKPOINT_SIGNING_KEY: bytes | None = (
+    _decode_key("MEDIATION_CHECKPOINT_SIGNING_KEY", _checkpoint_signing_key)
+    if _checkpoint_signing_key
+    else None
+)
+if MEDIATION_CHECKPOINT_SIGNING_KEY is not None and (
+    devkeys.checkpoint_public_key(MEDIATION_CHECKPOINT_SIGNING_KEY)
+    != MEDIATION_CHECKPOINT_VERIFY_KEY[0]
+):
+    raise ImproperlyConfigured(
+        "MEDIATION_CHECKPOINT_SIGNING_KEY does not match the first MEDIATION_CHECKPOINT_VERIFY_KEY."
+    )
+if env.str("MEDIATION_AUDIT_SIGNING_KEY", default="") and PRODUCTION:
+    raise ImproperlyConfigured(
+        "MEDIATION_AUDIT_SIGNING_KEY is replaced by MEDIATION_CHECKPOINT_SIGNING_KEY (Ed25519, "
+        "the sealer's environment only) and MEDIATION_CHECKPOINT_VERIFY_KEY: remove it "
+        "(docs/key-custody.md)."
+    )
+# How long access events are kept; older ones are pruned only after a signed
+# checkpoint covering them has been exported (docs/operations.md).
+MEDIATION_ACCESS_LOG_RETENTION_YEARS = env.int("MEDIATION_ACCESS_LOG_RETENTION_YEARS", default=6)
+if not 1 <= MEDIATION_ACCESS_LOG_RETENTION_YEARS <= 100:
+    raise ImproperlyConfigured("MEDIATION_ACCESS_LOG_RETENTION_YEARS must be from 1 to 100.")
 
 # Benchmark-only: trust the X-Bench-Client header as the client's identity, the
 # way a trusted proxy's header would be, so each simulated client is throttled

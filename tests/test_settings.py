@@ -60,7 +60,16 @@ def test_the_deploy_check_passes_in_production_mode() -> None:
         ({"MEDIATION_MASTER_KEYS": "not-base64!"}, "MEDIATION_MASTER_KEYS must"),
         ({"MEDIATION_STATUS_CODE_PEPPER": "<unset>"}, "MEDIATION_STATUS_CODE_PEPPER must be set"),
         ({"MEDIATION_BLIND_INDEX_KEY": "<unset>"}, "MEDIATION_BLIND_INDEX_KEY must be set"),
-        ({"MEDIATION_AUDIT_SIGNING_KEY": "<unset>"}, "MEDIATION_AUDIT_SIGNING_KEY must be set"),
+        (
+            {"MEDIATION_CHECKPOINT_VERIFY_KEY": "<unset>"},
+            "MEDIATION_CHECKPOINT_VERIFY_KEY must be set",
+        ),
+        (
+            {"MEDIATION_CHECKPOINT_SIGNING_KEY": generate()["MEDIATION_CHECKPOINT_SIGNING_KEY"]},
+            "MEDIATION_CHECKPOINT_SIGNING_KEY does not match",
+        ),
+        ({"MEDIATION_AUDIT_SIGNING_KEY": "x" * 44}, "MEDIATION_AUDIT_SIGNING_KEY is replaced"),
+        ({"MEDIATION_ACCESS_LOG_RETENTION_YEARS": "0"}, "RETENTION_YEARS must be from 1"),
         ({"ALLOWED_HOSTS": "<unset>"}, "ALLOWED_HOSTS must be set"),
         ({"EMAIL_URL": "<unset>"}, "EMAIL_URL must be set"),
         ({"MEDIATION_BENCH_MODE": "true"}, "MEDIATION_BENCH_MODE is for benchmarks"),
