@@ -1,0 +1,107 @@
+"""Retention of the access log: the oldest events go only behind an exported, signed checkpoint.
+
+The log is kept ``MEDIATION_ACCESS_LOG_RETENTION_YEARS`` years. Older events
+are removed (``manage.py prune_access_log``, run by the maintenance role) only
+when a checkpoint covering them was exported and is kept elsewhere, and only
+up to such a checkpoint: it stays in the database as the anchor the verifier
+starts from, and the exported file still proves what the pruned part
+chained to. Removal goes from one checkpoint to the next, each step in one
+transaction, so an interrupted run leaves a log that still verifies.
+(Decision 0014 explains why this deletes rows rather than dropping monthly
+partitions.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pgtrigger
+from django.db import transaction
+
+from mediation.audit import checkpoints
+from mediation.audit.actors import Actor
+from mediation.audit.models import (
+    AccessEvent,
+    AccessLogCheckpoint,
+    AccessLogSeal,
+    Action,
+    Purpose,
+)
+from mediation.audit.services import access_event_record
+from mediation.audit.verification import retention_cutoff, verify_access_log
+
+_APPEND_ONLY = (
+    "audit.AccessEvent:access_event_append_only",
+    "audit.AccessLogSeal:access_log_seal_append_only",
+)
+
+
+class PruningRefused(Exception):
+    """Nothing was removed; the message says why."""
+
+
+@dataclass(frozen=True)
+class PruningResult:
+    through_position: int
+    events: int
+    seals: int
+    dry_run: bool
+
+
+def prune_access_log(*, exported: Iterable[str], dry_run: bool = False) -> PruningResult:
+    """Remove the events past their retention, up to the last exported checkpoint before it.
+
+    ``exported`` are the lines of a file written by ``export_checkpoints`` and
+    kept outside the system. Refuses (``PruningRefused``) when the log does
+    not verify against it: pruning a broken log would destroy the evidence.
+    """
+    lines = list(exported)
+    report = verify_access_log(exported=lines)
+    if not report.intact:
+        found = report.breaks[0]
+        raise PruningRefused(
+            f"The access log does not verify ({found.kind} at position {found.position}); "
+            "nothing was pruned. Run verify_access_log."
+        )
+    cutoff = retention_cutoff()
+    anchors = sorted(
+        checkpoint.position
+        for checkpoint in (checkpoints.parse_export_line(line) for line in lines if line.strip())
+        if checkpoint.created_at < cutoff and checkpoint.position < report.last_position
+    )
+    if not anchors or anchors[-1] < report.first_position:
+        return PruningResult(report.first_position - 1, 0, 0, dry_run)
+    through = anchors[-1]
+    if dry_run:
+        doomed = AccessLogSeal.objects.filter(position__lte=through).count()
+        return PruningResult(through, doomed, doomed, dry_run=True)
+    steps = AccessLogCheckpoint.objects.filter(
+        position__gte=report.first_position, position__lte=through
+    ).order_by("position")
+    removed_events = removed_seals = 0
+    start = report.first_position
+    for end in steps.values_list("position", flat=True):
+        events, seals = _remove(start, end)
+        removed_events, removed_seals = removed_events + events, removed_seals + seals
+        start = end + 1
+    return PruningResult(through, removed_events, removed_seals, dry_run=False)
+
+
+def _remove(start: int, end: int) -> tuple[int, int]:
+    """Remove the events sealed at positions ``start`` to ``end``, and their seals.
+
+    The removal is itself an access event, written in the same transaction.
+    """
+    with transaction.atomic(), pgtrigger.ignore(*_APPEND_ONLY):
+        sealed = AccessLogSeal.objects.filter(position__gte=start, position__lte=end)
+        events, _ = AccessEvent.objects.filter(id__in=sealed.values("event_id")).delete()
+        seals, _ = sealed.delete()
+        access_event_record(
+            actor=Actor.system("prune_access_log"),
+            action=Action.DELETE,
+            object_type="access_log",
+            object_id=f"{start}-{end}",
+            purpose=Purpose.RETENTION,
+        )
+    return events, seals
