@@ -180,6 +180,8 @@ class Plan:
 
     # Assignment suggestions (``bench.suggestions``) and agreement PDFs (``bench.agreement_pdf``).
     suggestions_mediators: int = 500
+    # Cases assigned among them: few, and about two years of such a community's (60 each).
+    suggestions_cases: tuple[int, ...] = (3_000, 30_000)
     suggestions_calls: int = 200
     pdf_repeat: int = 30
 

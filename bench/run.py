@@ -141,26 +141,33 @@ def with_outside_load(action: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     return outcome
 
 
-def measure_suggestions(plan: Plan) -> dict[str, Any]:
-    """Assignment suggestions for a community of 500 mediators, on a database of their own."""
-    out = OUT_DIR / "suggestions.json"
-    progress(
-        f"Assignment suggestions: {plan.suggestions_mediators} mediators, "
-        f"{plan.suggestions_calls} calls (bench.suggestions, its own database)"
-    )
-    outcome = with_outside_load(
-        lambda: django_json(
-            *("bench.suggestions", "--mediators", str(plan.suggestions_mediators)),
-            *("--calls", str(plan.suggestions_calls), "--database-url", SUGGESTIONS_URL),
-            *("--out", str(out)),
-            timeout=900,
+def measure_suggestions(plan: Plan) -> list[dict[str, Any]]:
+    """Assignment suggestions for a community of 500 mediators, on a database of their own.
+
+    Once per number of cases assigned among the mediators: a mediator's load is
+    counted from their assignments, so the call's time depends on that history.
+    """
+    runs = []
+    for cases in plan.suggestions_cases:
+        out = OUT_DIR / f"suggestions-{cases}.json"
+        progress(
+            f"Assignment suggestions: {plan.suggestions_mediators} mediators, {cases:,} cases, "
+            f"{plan.suggestions_calls} calls (bench.suggestions, its own database)"
         )
-    )
-    progress(
-        f"Assignment suggestions: p50 {outcome['suggestions']['p50_ms']:.1f} ms, "
-        f"p95 {outcome['suggestions']['p95_ms']:.1f} ms over {outcome['candidates']} candidates"
-    )
-    return outcome
+        outcome = with_outside_load(
+            lambda cases=cases, out=out: django_json(
+                *("bench.suggestions", "--mediators", str(plan.suggestions_mediators)),
+                *("--cases", str(cases), "--calls", str(plan.suggestions_calls)),
+                *("--database-url", SUGGESTIONS_URL, "--out", str(out)),
+                timeout=900,
+            )
+        )
+        progress(
+            f"Assignment suggestions: p50 {outcome['suggestions']['p50_ms']:.1f} ms, p95 "
+            f"{outcome['suggestions']['p95_ms']:.1f} ms over {outcome['candidates']} candidates"
+        )
+        runs.append(outcome)
+    return runs
 
 
 def measure_pdf(plan: Plan) -> dict[str, Any]:
@@ -491,7 +498,9 @@ def main() -> int:
 
     results["seeding"], results["sizes"] = [], []
     seeded = 0
-    for number, size in enumerate(plan.sizes):
+    # Seeding stops at the last size that measures anything.
+    asked = [number for number, size in enumerate(plan.sizes) if plan.phases_at(size)]
+    for number, size in enumerate(plan.sizes[: max(asked, default=-1) + 1]):
         if number == 0 and kept is not None:
             timing = {**kept["seeding"], "reused": True}
         else:
