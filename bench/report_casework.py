@@ -230,6 +230,8 @@ def once_checks(results: Results, targets: Results) -> list[dict[str, Any]]:
 
 
 def seeding_section(results: Results) -> list[str]:
+    if not results["seeding"]:
+        return []
     rows = []
     for part in results["seeding"]:
         history = part.get("history", {})
