@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from datetime import UTC, datetime
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
@@ -23,6 +24,7 @@ from mediation.audit.chain import (
 )
 from mediation.audit.models import AccessEvent, AccessLogCheckpoint, AccessLogSeal
 from mediation.audit.sealing import SealingError, seal_access_log
+from mediation.audit.verification import verify_access_log
 from tests.audit.sealing_helpers import (
     record,
     seal,
@@ -272,6 +274,34 @@ def test_the_sealer_only_reads_events_and_inserts_seals_and_checkpoints() -> Non
     inserts = [query["sql"] for query in queries if query["sql"].startswith("INSERT")]
     assert all("audit_accessevent" not in sql.split("(")[0] for sql in inserts)
     assert list(AccessEvent.objects.order_by("id").values_list(*SEALED_FIELDS)) == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sealing_run_that_dies_mid_batch_leaves_a_log_that_verifies() -> None:
+    """SECURITY.md scenario 7: each batch and its checkpoint commit together or not at all."""
+    ids = [record(f"case-{number}").pk for number in range(5)]
+    wait_until_sealable()
+    real_sign = checkpoints.sign
+    calls = []
+
+    def sign_then_die(*args: object, **kwargs: object) -> checkpoints.Checkpoint:
+        calls.append(1)
+        if len(calls) == 2:
+            raise ConnectionError("database went away")
+        return real_sign(*args, **kwargs)  # type: ignore[arg-type]
+
+    with (
+        mock.patch.object(checkpoints, "sign", sign_then_die),
+        pytest.raises(ConnectionError),
+    ):
+        seal_access_log(batch_size=2)
+
+    assert sealed_ids() == ids[:2]
+    assert list(AccessLogCheckpoint.objects.values_list("position", flat=True)) == [2]
+    assert verify_access_log().intact
+    seal(batch_size=2)
+    assert sealed_ids() == ids
+    assert verify_access_log().intact
 
 
 @pytest.mark.django_db(transaction=True)
