@@ -167,6 +167,7 @@ def run_status_phase(phase: StatusPhase) -> dict[str, Any]:
         "per_second": len(pages) / wall if wall else 0.0,
         "completed_all": sum(1 for row in rows if row[0] == "case_get" and row[4]),
         "sign_ins_all": sum(1 for row in rows if row[0] == "sign_in_post"),
+        "signed_in_all": sum(1 for row in rows if row[0] == "sign_in_post" and row[4]),
         "refused_all": sum(1 for row in rows if row[5] == "POST 429"),
     }
     result["residents"] = {
@@ -194,7 +195,7 @@ def status_throttle_probe(
     Per reference: one resident signs in ``reference budget + 1`` times, each time
     as a new client. Per client: one client signs in ``client budget + 1`` times,
     each time as another resident. All with the right codes; the residents are
-    not the load's. Successful sign-ins write no access event, refused ones one.
+    not the load's. Every sign-in writes one access event ('login party', refused or not).
     """
     by_reference_limit, by_client_limit = budget(reference_rate), budget(client_rate)
     if len(residents) < by_client_limit + 2:
@@ -217,6 +218,7 @@ def status_throttle_probe(
         "by_reference": by_reference,
         "by_client": by_client,
         "refused": sum(status == 429 for status in by_reference + by_client),
+        "signed_in": sum(status == 302 for status in by_reference + by_client),
         "passed": (
             by_reference == [302] * by_reference_limit + [429]
             and by_client == [302] * by_client_limit + [429]
