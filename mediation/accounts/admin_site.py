@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.urls import reverse
-from django_otp.admin import OTPAdminSite  # type: ignore[import-untyped]
+from django_otp.admin import OTPAdminSite
 
 from mediation.accounts import services
 from mediation.audit.actors import Actor

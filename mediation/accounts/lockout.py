@@ -22,8 +22,8 @@ import hmac
 import unicodedata
 from typing import Any
 
-from axes.handlers.database import AxesDatabaseHandler  # type: ignore[import-untyped]
-from axes.handlers.proxy import AxesProxyHandler  # type: ignore[import-untyped]
+from axes.handlers.database import AxesDatabaseHandler
+from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
 from django.http import HttpRequest, HttpResponse

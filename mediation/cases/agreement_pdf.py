@@ -23,8 +23,8 @@ from functools import cache
 
 from django.template.loader import render_to_string
 from django.utils import translation
-from weasyprint import HTML  # type: ignore[import-untyped]
-from weasyprint.urls import URLFetcher  # type: ignore[import-untyped]
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
 
 from mediation.accounts.models import Community
 from mediation.cases.models import PartyRole
@@ -81,7 +81,7 @@ class AgreementDocument:
 @cache
 def harfbuzz_subsetting_available() -> bool:
     """Return whether WeasyPrint can subset fonts with HarfBuzz (the fast way); warn once if not."""
-    from weasyprint.text.ffi import harfbuzz_subset  # type: ignore[import-untyped]
+    from weasyprint.text.ffi import harfbuzz_subset
 
     if harfbuzz_subset is None:
         logger.warning(
