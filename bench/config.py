@@ -152,7 +152,7 @@ class Plan:
     form_seconds: float = field(default_factory=lambda: _env_float("BENCH_FORM_SECONDS", 20.0))
     form_max_requests_per_client: int = 20_000
     staff_warmup_requests: int = 20
-    staff_requests: int = field(default_factory=lambda: _env_int("BENCH_STAFF_REQUESTS", 500))
+    staff_requests: int = field(default_factory=lambda: _env_int("BENCH_STAFF_REQUESTS", 300))
     staff_references: int = 50
     # Timelines added to the seeded cases (``bench.history``); one in this many is
     # marked as safety-flagged, as intake would have.

@@ -820,8 +820,8 @@ def _soak(results: Results) -> list[str]:
             f"{soak['journeys']['per_second']:.1f} journeys/s, "
             f"{soak['total']['errors_all']} unexpected answers; {kinds}. The soak took "
             f"{soak['wall_seconds'] / 60:.1f} of this run's {results['runtime_seconds'] / 60:.1f} "
-            "minutes: the default of 10,000 journeys keeps `make bench` well under 25 minutes "
-            "on this machine, and the time limit bounds it on a slower one. VmRSS of each "
+            "minutes: the default of 10,000 journeys is the largest part of `make bench` on this "
+            "machine, and the time limit bounds it on a slower one. VmRSS of each "
             f"worker at the start and about every {plan['soak_sample_every']:,} journeys:\n",
             _table(header, rows),
         ]

@@ -385,7 +385,8 @@ def queries_section(results: Results) -> list[str]:
         "## SQL queries per page\n",
         "Counted in-process (`django.test.Client`, `CaptureQueriesContext`, the second "
         "request of each page), signed in as the coordinator unless said otherwise; the "
-        "time in brackets is the median of 10 more requests in-process (3 for a PDF), "
+        "time in brackets is the median of 10 more requests in-process (3 for a PDF; fewer, "
+        "at least 3, once they took 2 s), "
         "without HTTP or gunicorn, for comparison between pages and sizes. `<ref>` on the "
         "casework pages is a case `bench/casework.py` worked (sessions, notes, agreement, "
         "follow-ups); on `/assignment/cases/<ref>/` a case in screening with its other party "
