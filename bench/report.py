@@ -456,7 +456,8 @@ def _sizes_text(plan: Results) -> str:
     for size in plan["sizes"]:
         text = f"{size:,} cases" + (f" (after adding {size - before:,})" if before else "")
         if size in limits:
-            text += f", only steps {', '.join(limits[size]) or 'none'} (`BENCH_SIZE_PHASES`)"
+            names = ", ".join(f"`{name}`" for name in limits[size]) or "nothing"
+            text += f", measuring only {names} (`BENCH_SIZE_PHASES`)"
         parts.append(text)
         before = size
     return "; ".join(parts)
