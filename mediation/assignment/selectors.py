@@ -410,7 +410,17 @@ def cases_to_reassign(
         case__status__in=LOAD_STATUSES,
     )
     if not include_active_mediators:
-        rows = rows.filter(mediator__is_active=False)
+        # Few mediators are ever deactivated: find them first (a small set), so
+        # the common answer "none" costs one query instead of a walk over every
+        # open case of the community.
+        inactive = list(
+            User.objects.filter(is_active=False, case_assignments__ended_at__isnull=True)
+            .values_list("pk", flat=True)
+            .distinct()
+        )
+        if not inactive:
+            return []
+        rows = rows.filter(mediator_id__in=inactive)
     if mediator_id is not None:
         rows = rows.filter(mediator_id=mediator_id)
     categories = {v: str(label) for v, label in Category.choices}
