@@ -68,6 +68,36 @@ def access_event_record(
     return event
 
 
+def access_events_record(
+    *,
+    actor: Actor,
+    action: Action,
+    object_type: str,
+    object_ids: list[object],
+    purpose: Purpose,
+    community_id: int | None = None,
+) -> None:
+    """Record one successful access per object shown, in a single INSERT.
+
+    A page that shows several records (each party's copy of an agreement)
+    logs each of them, and still adds at most one INSERT to the request.
+    """
+    AccessEvent.objects.bulk_create(
+        [
+            _event(
+                actor=actor,
+                action=action,
+                object_type=object_type,
+                object_id=object_id,
+                purpose=purpose,
+                outcome=Outcome.SUCCESS,
+                community_id=community_id,
+            )
+            for object_id in object_ids
+        ]
+    )
+
+
 def access_event_record_refused(
     *,
     actor: Actor,

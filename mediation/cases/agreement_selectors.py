@@ -17,7 +17,11 @@ from django.utils.translation import get_language_info
 from mediation.accounts.models import User
 from mediation.audit.actors import Actor
 from mediation.audit.models import Action, ActorRole, Purpose
-from mediation.audit.services import access_event_record, access_event_record_refused
+from mediation.audit.services import (
+    access_event_record,
+    access_event_record_refused,
+    access_events_record,
+)
 from mediation.cases.agreement_pdf import AgreementDocument
 from mediation.cases.models import Agreement, AgreementCopy, Case, Party, PartyRole, Status
 from mediation.cases.selectors import CaseNotFound, case_in_scope
@@ -131,7 +135,15 @@ def agreement_page_for_user(*, user: User, reference: str) -> AgreementPage:
                     ),
                 )
             )
-            _record_view(user=user, role=scoped.role, case=case, copy_id=row.pk)
+    if rows:
+        access_events_record(
+            actor=Actor.staff(user.pk, scoped.role),
+            action=Action.VIEW,
+            object_type=AGREEMENT_COPY,
+            object_ids=[row.pk for row in rows],
+            purpose=Purpose.CASEWORK,
+            community_id=case.community_id,
+        )
     return AgreementPage(
         case=case,
         role=scoped.role,

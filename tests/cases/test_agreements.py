@@ -385,3 +385,21 @@ def test_a_password_only_session_is_sent_to_sign_in(cast: Cast) -> None:
         assert b"Music" not in response.content
     assert Agreement.objects.filter(case=case).count() == 1
     assert not AccessEvent.objects.filter(action=Action.PRINT).exists()
+
+
+def test_the_agreement_page_logs_every_copy_in_one_insert(cast: Cast) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    case = bring_to_sessions(cast)
+    client = client_for(cast.mediator)
+    client.post(_url(case, "write/"), form_data(case))
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(_url(case))
+    assert response.status_code == 200
+    inserts = [
+        q for q in captured.captured_queries if 'INSERT INTO "audit_accessevent"' in q["sql"]
+    ]
+    assert len(inserts) == 1
+    logged = AccessEvent.objects.filter(object_type="agreement_copy", action=Action.VIEW)
+    assert logged.count() == 2
