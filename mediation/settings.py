@@ -233,6 +233,7 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "mediation.accounts.context_processors.staff",
             ],
+            "builtins": ["mediation.dates"],
         },
     },
 ]
@@ -322,7 +323,7 @@ AXES_VERBOSE = False
 # above, counted on a keyed hash of the address (decision 0008).
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "mediation.accounts.session_store"
 SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

@@ -278,14 +278,16 @@ def sessions_for_party(*, party: Party) -> list[PartySession]:
     for the other party is never returned. The caller logs the view (the
     status page logs the resident's view of the case).
     """
+    # Most residents have no session yet: ask for the case's key only when there are some.
     sessions = list(
-        Session.objects.filter(case_id=party.case_id, attendance__party=party)
-        .select_related("case__data_key")
-        .order_by("starts_at", "id")
+        Session.objects.filter(case_id=party.case_id, attendance__party=party).order_by(
+            "starts_at", "id"
+        )
     )
     if not sessions:
         return []
-    cipher = CaseCipher.for_data_key(sessions[0].case.data_key)
+    case = Case.objects.select_related("data_key").only("id", "data_key").get(pk=party.case_id)
+    cipher = CaseCipher.for_data_key(case.data_key)
     labels = _Labels.build()
     return [
         PartySession(

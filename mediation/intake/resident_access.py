@@ -14,6 +14,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from mediation.audit.actors import Actor
 from mediation.audit.models import AccessEvent, Action, ActorRole, ActorType, Outcome, Purpose
@@ -46,7 +47,15 @@ def resident_verify(*, reference_text: str, code_text: str) -> Party | None:
     success as the party signing in.
     """
     reference = normalise_reference(reference_text)
-    parties = list(parties_signing_in_with(reference).select_related("case")) if reference else []
+    parties = (
+        list(
+            parties_signing_in_with(reference)
+            .select_related("case")
+            .only("id", "case_id", "role", "status_code_hash", "case__id", "case__community_id")
+        )
+        if reference
+        else []
+    )
     holders = [party for party in parties if party.status_code_hash]
     match = None
     for party in holders:
@@ -84,6 +93,17 @@ class AccessLine:
     who: str
     action: str
 
+    @property
+    def label(self) -> str:
+        return str(_WHO_LABELS[self.who])
+
+
+_WHO_LABELS = {
+    "staff": _("Centre staff"),
+    "you": _("You, with your status code"),
+    "form": _("Your request was received"),
+}
+
 
 @dataclass(frozen=True)
 class ResidentView:
@@ -94,21 +114,30 @@ class ResidentView:
     consents: dict[str, bool]
 
 
+_CASE_FIELDS = ("case__id", "case__reference", "case__status", "case__community_id")
+
+
 def resident_status(*, party_id: uuid.UUID) -> ResidentView | None:
     """Return what the resident may see of their case, and log the view."""
-    party = Party.objects.select_related("case").filter(pk=party_id).first()
+    # The page shows no field of the party's own (nothing encrypted is read).
+    party = (
+        Party.objects.select_related("case")
+        .only("id", "case_id", "role", "reference", "status_code_hash", *_CASE_FIELDS)
+        .filter(pk=party_id)
+        .first()
+    )
     if party is None or not party.status_code_hash:
         return None
     case = party.case
-    with transaction.atomic():
-        access_event_record(
-            actor=Actor.resident(party.pk, _role(party)),
-            action=Action.VIEW,
-            object_type="case",
-            object_id=case.pk,
-            purpose=Purpose.SELF_SERVICE,
-            community_id=case.community_id,
-        )
+    # One INSERT on its own commits atomically: no explicit transaction needed.
+    access_event_record(
+        actor=Actor.resident(party.pk, _role(party)),
+        action=Action.VIEW,
+        object_type="case",
+        object_id=case.pk,
+        purpose=Purpose.SELF_SERVICE,
+        community_id=case.community_id,
+    )
     return ResidentView(
         party=party,
         case=case,
