@@ -31,6 +31,11 @@ def party_name_hashes(case: Case) -> list[str]:
     return list(Party.objects.filter(case=case).values_list("name_index", flat=True))
 
 
+def conflict_result(*, declared: bool, hashes: list[str]) -> ConflictResult:
+    """Return the check for a mediator who ``declared`` (or not) knowing a party in ``hashes``."""
+    return _result(conflict=declared, hashes=hashes)
+
+
 def _result(*, conflict: bool, hashes: list[str]) -> ConflictResult:
     if conflict:
         return ConflictResult.CONFLICT

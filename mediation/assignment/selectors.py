@@ -33,6 +33,7 @@ from mediation.assignment.suggestions import (
     active_load,
     assignment_suggestions,
     case_needs,
+    community_mediator_rows,
 )
 from mediation.audit.actors import Actor
 from mediation.audit.models import Action, ActorRole, Purpose
@@ -42,7 +43,6 @@ from mediation.cases.models import (
     Case,
     CaseAssignment,
     Category,
-    Party,
     PartyRole,
     Status,
 )
@@ -158,27 +158,34 @@ class AssignmentPage:
         return any(row.role == AssignmentRole.LEAD for row in self.current)
 
 
-def _party_labels(parties: list[Party]) -> dict[uuid.UUID, str]:
+def _party_labels(parties: tuple[tuple[uuid.UUID, str], ...]) -> dict[uuid.UUID, str]:
     labels: dict[uuid.UUID, str] = {}
-    others = [p for p in parties if p.role == PartyRole.OTHER_PARTY]
-    for party in parties:
-        label = str(PartyRole(party.role).label)
-        if party.role == PartyRole.OTHER_PARTY and len(others) > 1:
-            label = f"{label} {others.index(party) + 1}"
-        labels[party.pk] = label
+    others = [pk for pk, role in parties if role == PartyRole.OTHER_PARTY]
+    for pk, role in parties:
+        label = str(PartyRole(role).label)
+        if role == PartyRole.OTHER_PARTY and len(others) > 1:
+            label = f"{label} {others.index(pk) + 1}"
+        labels[pk] = label
     return labels
 
 
 def _assignment_rows(
-    case: Case, objected: set[int], hashes: list[str]
+    case: Case, objected: set[int], hashes: list[str], rows: list[dict[str, Any]]
 ) -> tuple[list[AssignmentRow], list[AssignmentRow]]:
     assignments = list(
         CaseAssignment.objects.filter(case=case)
         .select_related("mediator", "conflict_check")
         .order_by("-assigned_at", "-pk")
     )
-    active_ids = [a.mediator_id for a in assignments if a.ended_at is None]
-    conflicts = conflict_results(hashes=hashes, mediator_ids=active_ids) if active_ids else {}
+    # The community's mediators' declarations came with ``rows``; only a current
+    # mediator who is no longer one of them (deactivated) needs a query of its own.
+    conflicts = {row["id"]: ConflictResult.CONFLICT for row in rows if row["declared"]}
+    known = {row["id"] for row in rows}
+    others = [
+        a.mediator_id for a in assignments if a.ended_at is None and a.mediator_id not in known
+    ]
+    if others:
+        conflicts |= conflict_results(hashes=hashes, mediator_ids=others)
     roles = dict(AssignmentRole.choices)
     checks = dict(ConflictResult.choices)
     current: list[AssignmentRow] = []
@@ -224,11 +231,7 @@ def assignment_page(*, user: User, reference: str, show_all: bool = False) -> As
         community_id=case.community_id,
     )
     needs = case_needs(case)
-    suggestions, count = assignment_suggestions(
-        case=case, limit=None if show_all else 10, needs=needs
-    )
-    parties = list(Party.objects.filter(case=case).only("pk", "role").order_by("created_at"))
-    party_labels = _party_labels(parties)
+    party_labels = _party_labels(needs.parties)
     objection_rows = list(
         MediatorObjection.objects.filter(case=case)
         .select_related("mediator")
@@ -236,7 +239,11 @@ def assignment_page(*, user: User, reference: str, show_all: bool = False) -> As
         .order_by("recorded_at")
     )
     objected = {objection.mediator_id for objection in objection_rows}
-    current, past = _assignment_rows(case, objected, needs.hashes)
+    rows = community_mediator_rows(case, needs)
+    suggestions, count = assignment_suggestions(
+        case=case, limit=None if show_all else 10, needs=needs, objected=objected, rows=rows
+    )
+    current, past = _assignment_rows(case, objected, needs.hashes, rows)
     language_labels = dict(Language.choices)
     problem = status_problem(case)
     return AssignmentPage(
@@ -255,13 +262,10 @@ def assignment_page(*, user: User, reference: str, show_all: bool = False) -> As
             )
             for o in objection_rows
         ],
-        parties=[Choice(str(p.pk), party_labels[p.pk]) for p in parties],
+        parties=[Choice(str(pk), party_labels[pk]) for pk, _role in needs.parties],
         mediators=[
-            Choice(str(pk), username)
-            for pk, username in mediators_in(frozenset({case.community_id}))
-            .filter(is_active=True)
-            .order_by("username")
-            .values_list("pk", "username")
+            Choice(str(row["id"]), row["username"])
+            for row in sorted(rows, key=lambda row: row["username"])
         ],
         status_problem=str(problem) if problem else "",
         can_mark_assigned=case.status == Status.SCREENING

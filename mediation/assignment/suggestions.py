@@ -1,27 +1,40 @@
 """Assignment suggestions: the mediators of a case's community, ranked by fit, with reasons.
 
-A constant number of queries whatever the community's size: the parties'
-languages and name hashes, the candidates with their profile and load
-(one query, the load a correlated COUNT over active assignments), the
-conflicts of all candidates against the case (one query), and the case's
-objections. Ranking and reasons are computed in Python over plain values.
+Three queries whatever the community's size: the parties' languages and
+name hashes, the community's mediators with their profile, load, whether
+they are on the case and whether they declared knowing a party (one query),
+and the case's objections. Ranking and reasons are computed in Python over
+plain values.
 Benchmark: ``python -m bench.suggestions`` (500 mediators).
 """
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Case as DbCase
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext
 
 from mediation.accounts.models import Role, User
-from mediation.assignment.conflicts import conflict_results, result_for
+from mediation.assignment.conflicts import conflict_result
 from mediation.assignment.models import (
     DEFAULT_MAX_ACTIVE_CASES,
     Availability,
+    ConflictDeclaration,
     ConflictResult,
     Language,
     MediatorObjection,
@@ -96,13 +109,22 @@ class CaseNeeds:
     languages: tuple[str, ...]
     category: str
     hashes: list[str]
+    # The parties as (id, role), oldest first: the assignment page labels them from these.
+    parties: tuple[tuple[uuid.UUID, str], ...] = ()
 
 
 def case_needs(case: Case) -> CaseNeeds:
-    rows = list(Party.objects.filter(case=case).values_list("language", "name_index"))
-    languages = tuple(sorted({language for language, _hash in rows if language}))
+    rows = list(
+        Party.objects.filter(case=case)
+        .order_by("created_at", "pk")
+        .values_list("pk", "role", "language", "name_index")
+    )
+    languages = tuple(sorted({row[2] for row in rows if row[2]}))
     return CaseNeeds(
-        languages=languages, category=case.category, hashes=[hash_ for _l, hash_ in rows]
+        languages=languages,
+        category=case.category,
+        hashes=[row[3] for row in rows],
+        parties=tuple((row[0], row[1]) for row in rows),
     )
 
 
@@ -137,15 +159,39 @@ _PROFILE_COLUMNS = (
 )
 
 
-def _candidates(case: Case) -> QuerySet[User, dict[str, Any]]:
-    already = CaseAssignment.objects.filter(case=case, ended_at__isnull=True).values("mediator_id")
-    return (
-        community_mediators(case.community_id)
-        .filter(Q(mediator_profile__isnull=True) | Q(mediator_profile__is_available=True))
-        .exclude(pk__in=already)
-        .annotate(load=active_load())
-        .values(*_PROFILE_COLUMNS, "load")
+def community_mediator_rows(case: Case, needs: CaseNeeds) -> list[dict[str, Any]]:
+    """Return every active mediator of the case's community, in one query.
+
+    Each row holds the profile columns, the current ``load``, whether the
+    mediator is ``on_case`` already and whether they declared knowing one of
+    the named parties (``declared``). The assignment page lists these
+    mediators too, so it reads them once and passes them on.
+    """
+    named = [value for value in needs.hashes if value]
+    declared = (
+        Exists(ConflictDeclaration.objects.filter(mediator=OuterRef("pk"), name_hash__in=named))
+        if named
+        else Value(False)
     )
+    on_case = Exists(
+        CaseAssignment.objects.filter(case=case, mediator=OuterRef("pk"), ended_at__isnull=True)
+    )
+    # The load is counted only for mediators who take new cases: the count is
+    # the costly part, and nobody else is suggested.
+    takes_cases = Q(mediator_profile__isnull=True) | Q(mediator_profile__is_available=True)
+    load = DbCase(When(takes_cases, then=active_load()), default=Value(0))
+    return list(
+        community_mediators(case.community_id)
+        .annotate(load=load, declared=declared, on_case=on_case)
+        .values(*_PROFILE_COLUMNS, "mediator_profile__is_available", "load", "declared", "on_case")
+    )
+
+
+def _takes_cases(row: dict[str, Any]) -> bool:
+    """Not on the case yet, and open to new cases (or without a profile yet)."""
+    if row["on_case"]:
+        return False
+    return row["mediator_profile__id"] is None or bool(row["mediator_profile__is_available"])
 
 
 def _score(candidate: _Candidate, needs: CaseNeeds) -> None:
@@ -163,7 +209,12 @@ def _score(candidate: _Candidate, needs: CaseNeeds) -> None:
 
 
 def assignment_suggestions(
-    *, case: Case, limit: int | None = 10, needs: CaseNeeds | None = None
+    *,
+    case: Case,
+    limit: int | None = 10,
+    needs: CaseNeeds | None = None,
+    objected: set[int] | None = None,
+    rows: list[dict[str, Any]] | None = None,
 ) -> tuple[list[Suggestion], int]:
     """Return the best ``limit`` mediators for ``case`` (all with None), and how many there are.
 
@@ -171,20 +222,23 @@ def assignment_suggestions(
     (or have no profile yet) and are not on the case already. Order: nothing
     blocking before a conflict or an objection, room for a case before full,
     then by fit, then the lighter load. The caller has checked that the user
-    may see the case.
+    may see the case. ``needs``, ``objected`` (the mediators a party objects
+    to) and ``rows`` (``community_mediator_rows``) are read here unless the caller has
+    them already.
     """
     needs = needs or case_needs(case)
-    candidates = [_Candidate(row=row) for row in _candidates(case)]
-    conflicts = conflict_results(
-        hashes=needs.hashes,
-        mediator_ids=community_mediators(case.community_id).values_list("pk", flat=True),
-    )
-    objected = set(
-        MediatorObjection.objects.filter(case=case).values_list("mediator_id", flat=True)
-    )
+    if rows is None:
+        rows = community_mediator_rows(case, needs)
+    candidates = [_Candidate(row=row) for row in rows if _takes_cases(row)]
+    if objected is None:
+        objected = set(
+            MediatorObjection.objects.filter(case=case).values_list("mediator_id", flat=True)
+        )
     for candidate in candidates:
         _score(candidate, needs)
-        candidate.conflict = result_for(conflicts, candidate.row["id"], needs.hashes)
+        candidate.conflict = conflict_result(
+            declared=candidate.row["declared"], hashes=needs.hashes
+        )
         candidate.objected = candidate.row["id"] in objected
     candidates.sort(key=_Candidate.sort_key)
     chosen = candidates if limit is None else candidates[:limit]

@@ -182,7 +182,7 @@ def test_suggestions_take_a_constant_number_of_queries(
         declarations_add(user=mediator, names=[f"Friend {number}"])
         if number % 3 == 0:
             _give_load(mediator, 1, cast)
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(3):
         suggestions, count = assignment_suggestions(case=family_case, limit=None)
     assert count == mediators + 2
     assert len(suggestions) == mediators + 2

@@ -389,3 +389,39 @@ def test_every_form_needs_its_csrf_token(cast: Cast, case: Case, persona: str, p
     assert not CaseAssignment.objects.filter(case=case).exists()
     cast.other_mediator.refresh_from_db()
     assert cast.other_mediator.is_active
+
+
+# ---- queries ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mediators", [2, 12])
+def test_the_page_costs_at_most_ten_queries_whatever_it_shows(
+    cast: Cast, case: Case, mediators: int, django_assert_max_num_queries
+) -> None:
+    from mediation.assignment.services import mediator_assign, mediator_unassign, objection_record
+
+    team = [make_mediator(cast.community, f"team{n}") for n in range(mediators)]
+    lead = mediator_assign(
+        user=cast.coordinator, reference=case.reference, mediator_id=team[0].pk, role="lead"
+    )
+    mediator_assign(
+        user=cast.coordinator, reference=case.reference, mediator_id=team[1].pk, role="co"
+    )
+    mediator_unassign(user=cast.coordinator, reference=case.reference, assignment_id=lead.pk)
+    requester = Party.objects.get(case=case, role=PartyRole.REQUESTER)
+    objection_record(
+        user=cast.coordinator,
+        reference=case.reference,
+        party_id=str(requester.pk),
+        mediator_id=team[-1].pk,
+    )
+    client = client_for(cast.coordinator)
+    client.get(_page(case))  # the session's once-a-minute refresh is not what is counted
+
+    with django_assert_max_num_queries(10):
+        response = client.get(_page(case))
+
+    body = _text(response)
+    assert response.status_code == 200
+    assert "team1" in body and "team0" in body  # current and past assignments
+    assert body.count(f"team{mediators - 1}") >= 2  # objected-to: in the objections and the list
