@@ -10,10 +10,16 @@ for leaves and nodes, so a leaf can never be passed off as a link.
 
 ``encoding(event)`` is, in order:
 
-1. the tag ``mediation.access_event.v1``, after its length (4 bytes, big-endian);
-2. the length in bytes of each of the 15 fields of ``SEALED_FIELDS``, in that
+1. the tag ``mediation.access_event.v2``, after its length (4 bytes, big-endian);
+2. the length in bytes of each of the 16 fields of ``SEALED_FIELDS``, in that
    order, as 4-byte big-endian signed integers, -1 (``FF FF FF FF``) for NULL;
 3. the UTF-8 bytes of the fields that are not NULL, one after the other.
+
+An event without a client marker (``client`` empty: every event written before
+the marker existed, and those of commands) is encoded as version 1 was: the
+tag ``mediation.access_event.v1`` and the first 15 fields. Leaves sealed
+before the marker was added therefore verify unchanged, and the tag tells the
+two forms apart, so emptying or setting a marker still changes the leaf.
 
 Values are written in one fixed form: integers in decimal, times in UTC as
 ``2026-11-29T15:14:00.000123+00:00``, UUIDs lower-case with hyphens, codes as
@@ -50,15 +56,19 @@ SEALED_FIELDS: tuple[str, ...] = (
     "request_id",
     "break_glass_id",
     "xact_id",
+    "client",
 )
 
-ENCODING_TAG = b"mediation.access_event.v1"
+ENCODING_TAG = b"mediation.access_event.v2"
+ENCODING_TAG_V1 = b"mediation.access_event.v1"
 LEAF_PREFIX = b"\x00"
 LINK_PREFIX = b"\x01"
 GENESIS = hashlib.sha256(b"mediation access log: genesis").digest()
 
 _TAG = len(ENCODING_TAG).to_bytes(4, "big") + ENCODING_TAG
+_TAG_V1 = len(ENCODING_TAG_V1).to_bytes(4, "big") + ENCODING_TAG_V1
 _LENGTHS = struct.Struct(">" + "i" * len(SEALED_FIELDS))
+_LENGTHS_V1 = struct.Struct(">" + "i" * (len(SEALED_FIELDS) - 1))
 _sha256 = hashlib.sha256
 
 
@@ -96,10 +106,11 @@ def event_encoding(values: Sequence[object]) -> bytes:
         request_id,
         break_glass_id,
         xact_id,
+        client,
     ) = values
     if not isinstance(occurred_at, datetime):
         raise TypeError("an access event's time must be a datetime")
-    texts = (
+    texts: list[str | None] = [
         str(event_id),
         _time(occurred_at),
         _optional(actor_type),
@@ -115,14 +126,18 @@ def event_encoding(values: Sequence[object]) -> bytes:
         _optional(request_id),
         _optional(break_glass_id),
         _optional(xact_id),
-    )
+    ]
+    tag, lengths_struct = _TAG_V1, _LENGTHS_V1
+    if client:
+        texts.append(_optional(client))
+        tag, lengths_struct = _TAG, _LENGTHS
     present = [text for text in texts if text is not None]
     data = "".join(present)
     if data.isascii():
         lengths = [-1 if text is None else len(text) for text in texts]
     else:
         lengths = [-1 if text is None else len(text.encode()) for text in texts]
-    return _TAG + _LENGTHS.pack(*lengths) + data.encode()
+    return tag + lengths_struct.pack(*lengths) + data.encode()
 
 
 def leaf_hash(values: Sequence[object]) -> bytes:
@@ -162,7 +177,13 @@ _POSTGRES_FIELDS: tuple[str, ...] = (
 def postgres_encoding_sql(table: str) -> str:
     """Return an SQL expression computing ``event_encoding`` of the row ``table`` (an alias)."""
     texts = [template.format(t=table) for template in _POSTGRES_FIELDS]
-    lengths = " || ".join(f"int4send(coalesce(octet_length({text}), -1))" for text in texts)
+    with_client = [*texts, f"{table}.client"]
     return (
-        f"'\\x{_TAG.hex()}'::bytea || {lengths} || convert_to(concat({', '.join(texts)}), 'UTF8')"
+        f"CASE WHEN {table}.client = '' THEN {_postgres_form(_TAG_V1, texts)} "
+        f"ELSE {_postgres_form(_TAG, with_client)} END"
     )
+
+
+def _postgres_form(tag: bytes, texts: list[str]) -> str:
+    lengths = " || ".join(f"int4send(coalesce(octet_length({text}), -1))" for text in texts)
+    return f"'\\x{tag.hex()}'::bytea || {lengths} || convert_to(concat({', '.join(texts)}), 'UTF8')"

@@ -20,6 +20,7 @@ from mediation.audit.models import AccessEvent, Channel
 class AuditContext:
     channel: Channel
     request_id: uuid.UUID | None = None
+    client: str = ""  # the coarse client marker of a web request; empty for commands
     pending: list[AccessEvent] = field(default_factory=list)
 
 
@@ -33,10 +34,10 @@ def current() -> AuditContext | None:
 
 @contextmanager
 def audit_context(
-    *, channel: Channel, request_id: uuid.UUID | None = None
+    *, channel: Channel, request_id: uuid.UUID | None = None, client: str = ""
 ) -> Iterator[AuditContext]:
     """Run a block with its own request id; write its refused attempts when it ends."""
-    context = AuditContext(channel=channel, request_id=request_id or uuid.uuid4())
+    context = AuditContext(channel=channel, request_id=request_id or uuid.uuid4(), client=client)
     token = _current.set(context)
     try:
         yield context

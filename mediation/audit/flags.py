@@ -29,6 +29,7 @@ class Thresholds:
     cases_viewed: int = 100
     quiet_hour_events: int = 1
     failed_status_checks: int = 10
+    failed_checks_from_client: int = 20
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,15 @@ class QuietHourActivity:
 class FailedStatusChecks:
     case_id: str
     attempts: int
+    first: datetime.datetime
+    last: datetime.datetime
+
+
+@dataclass(frozen=True)
+class FailedChecksFromClient:
+    client: str
+    attempts: int
+    cases: int
     first: datetime.datetime
     last: datetime.datetime
 
@@ -158,6 +168,41 @@ def failed_status_checks(
     return [
         FailedStatusChecks(
             case_id=row["object_id"], attempts=row["attempts"], first=row["first"], last=row["last"]
+        )
+        for row in rows
+    ]
+
+
+def failed_checks_by_client(
+    events: QuerySet[AccessEvent], thresholds: Thresholds
+) -> list[FailedChecksFromClient]:
+    """Return client markers from which the public made many refused or failed attempts.
+
+    The per-case flag misses someone trying many references a few times each;
+    the client marker (new every day, decision 0017) groups their attempts
+    without keeping any address.
+    """
+    rows = (
+        events.filter(actor_type=ActorType.ANONYMOUS, actor_id="", object_type=CASE)
+        .exclude(outcome=Outcome.SUCCESS)
+        .exclude(client="")
+        .values("client")
+        .annotate(
+            attempts=Count("id"),
+            cases=Count("object_id", distinct=True, filter=~Q(object_id="")),
+            first=Min("occurred_at"),
+            last=Max("occurred_at"),
+        )
+        .filter(attempts__gte=thresholds.failed_checks_from_client)
+        .order_by("-attempts", "client")
+    )
+    return [
+        FailedChecksFromClient(
+            client=row["client"],
+            attempts=row["attempts"],
+            cases=row["cases"],
+            first=row["first"],
+            last=row["last"],
         )
         for row in rows
     ]

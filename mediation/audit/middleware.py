@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 
 from mediation.audit.context import audit_context
 from mediation.audit.models import Channel
+from mediation.privacy.clients import client_marker
 
 
 def channel_for(path: str) -> Channel:
@@ -25,7 +26,9 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        with audit_context(channel=channel_for(request.path_info)) as context:
+        with audit_context(
+            channel=channel_for(request.path_info), client=client_marker(request)
+        ) as context:
             request.request_id = context.request_id  # type: ignore[attr-defined]
             response = self.get_response(request)
             response["X-Request-ID"] = str(context.request_id)

@@ -127,6 +127,15 @@ class AccessEvent(models.Model):
         blank=True,
         help_text=_("The break-glass access this event was made under; its reason is kept there."),
     )
+    # A keyed hash of the client's address and the day (privacy.clients.client_marker):
+    # the same client has the same marker all day, another one the next day.
+    client = models.CharField(
+        max_length=8,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("Coarse client marker: a keyed hash of the address, new every day."),
+    )
     # Filled by the database: the sealer seals only events whose transaction
     # has ended, in (xact_id, id) order (decision 0014). NULL on SQLite.
     xact_id = models.BigIntegerField(

@@ -35,6 +35,7 @@ def _event(
         purpose=purpose,
         channel=audit.channel if audit else Channel.COMMAND,
         request_id=audit.request_id if audit else None,
+        client=audit.client if audit else "",
         break_glass_id=break_glass_id,
     )
 

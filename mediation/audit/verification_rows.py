@@ -104,6 +104,9 @@ def _orm_seal_chunks(first: int, last: int, chunk_size: int) -> Iterator[list[Se
         ]
 
 
+_XACT = SEALED_FIELDS.index("xact_id")
+
+
 def _orm_event_chunks(chunk_size: int) -> Iterator[list[Event]]:
     in_order = ("xact_id", "id") if connection.vendor == "postgresql" else ("id",)
     events = (
@@ -115,7 +118,7 @@ def _orm_event_chunks(chunk_size: int) -> Iterator[list[Event]]:
         yield [
             (
                 int(str(values[0])),
-                -1 if values[-1] is None else int(str(values[-1])),
+                -1 if values[_XACT] is None else int(str(values[_XACT])),
                 event_encoding(values),
             )
             for values in chunk

@@ -330,6 +330,7 @@ class FlagReport:
     staff_case_views: list[rows.StaffCaseViewsRow]
     quiet_hour_activity: list[rows.QuietHourRow]
     failed_status_checks: list[rows.FailedChecksRow]
+    failed_checks_by_client: list[flags.FailedChecksFromClient]
 
 
 def access_log_flags(
@@ -349,6 +350,7 @@ def access_log_flags(
     hours = quiet_hours()
     staff = flags.staff_activity(events, thresholds, quiet_hours=hours, zone=_zone())
     checks = flags.failed_status_checks(events, thresholds)
+    by_client = flags.failed_checks_by_client(events, thresholds)
     _record(user, Action.LIST)
     built = rows.flag_rows(
         staff_views=staff.staff_case_views,
@@ -363,6 +365,7 @@ def access_log_flags(
         staff_case_views=built.staff_case_views,
         quiet_hour_activity=built.quiet_hour_activity,
         failed_status_checks=built.failed_status_checks,
+        failed_checks_by_client=by_client,
     )
 
 

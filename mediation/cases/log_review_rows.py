@@ -51,6 +51,7 @@ EXPORT_HEADER = (
     "community_id",
     "purpose",
     "channel",
+    "client",
     "request_id",
     "break_glass_id",
 )
@@ -95,6 +96,7 @@ class EventRow:
     reference: str
     purpose: str
     channel: str
+    client: str
     community: str
     break_glass_id: str
 
@@ -187,6 +189,7 @@ def event_rows(events: Sequence[AccessEvent], *, community_ids: Iterable[int]) -
                 reference=display(reference) if reference else "",
                 purpose=purposes.get(event.purpose, event.purpose),
                 channel=channels.get(event.channel, event.channel),
+                client=event.client,
                 community=communities.get(event.community_id, "") if event.community_id else "",
                 break_glass_id=str(event.break_glass_id) if event.break_glass_id else "",
             )
@@ -214,6 +217,7 @@ def export_rows(events: Sequence[AccessEvent]) -> list[list[object]]:
             "" if event.community_id is None else event.community_id,
             event.purpose,
             event.channel,
+            event.client,
             event.request_id or "",
             event.break_glass_id or "",
         ]

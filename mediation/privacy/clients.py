@@ -6,6 +6,7 @@ cache that counts attempts, and nothing of it reaches logs.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import hmac
 import ipaddress
@@ -46,3 +47,17 @@ def client_fingerprint(group: str, request: HttpRequest) -> str:
         settings.SECRET_KEY.encode(), b"client|" + client_address(request).encode(), hashlib.sha256
     )
     return digest.hexdigest()[:32]
+
+
+def client_marker(request: HttpRequest, *, day: datetime.date | None = None) -> str:
+    """Return the access log's coarse client marker: 8 hex characters, new every day.
+
+    A keyed hash of the client's address and the day (UTC). The same client has
+    the same marker all day, so a reviewer can see that many attempts came from
+    one place; it has another one the next day, so the log cannot follow anyone
+    over time, and no address is kept. At 32 bits two clients may share a
+    marker on a day, rarely: it points a reviewer somewhere, it proves nothing.
+    """
+    day = day or datetime.datetime.now(datetime.UTC).date()
+    message = f"client-marker|{day.isoformat()}|{client_address(request)}".encode()
+    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()[:8]

@@ -125,6 +125,10 @@ _CORE: dict[str, dict[str, Classification]] = {
         "purpose": Pseudonymous("accountability: why", Retention.ACCESS_LOG),
         "channel": Pseudonymous("accountability: through which path", Retention.ACCESS_LOG),
         "request_id": Pseudonymous("accountability: events of one request", Retention.ACCESS_LOG),
+        "client": Pseudonymous(
+            "accountability: attempts from one client on one day (keyed hash, no address)",
+            Retention.ACCESS_LOG,
+        ),
         "break_glass_id": Pseudonymous(
             "accountability: the break-glass access an event was made under", Retention.ACCESS_LOG
         ),

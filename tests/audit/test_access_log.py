@@ -95,3 +95,24 @@ def test_events_carry_codes_and_ids_only() -> None:
         f.max_length or 0 for f in AccessEvent._meta.concrete_fields if hasattr(f, "max_length")
     )
     assert longest <= 64
+
+
+@pytest.mark.django_db
+def test_web_events_carry_the_days_client_marker_and_commands_none(cast) -> None:
+    from django.test import RequestFactory
+
+    from mediation.privacy.clients import client_marker
+    from tests.conftest import client_for
+
+    expected = client_marker(RequestFactory().get("/", REMOTE_ADDR="127.0.0.1"))
+    client = client_for(cast.coordinator)
+    assert client.get(f"/cases/{cast.assigned_case.reference}/").status_code == 200
+    assert client.get(f"/cases/{cast.other_community_case.reference}/").status_code == 404
+
+    web = AccessEvent.objects.filter(channel=Channel.WEB)
+    assert {event.client for event in web} == {expected}
+    assert set(web.values_list("outcome", flat=True)) >= {Outcome.SUCCESS, Outcome.REFUSED}
+
+    with audit_context(channel=Channel.COMMAND):
+        _record_success()
+    assert AccessEvent.objects.get(channel=Channel.COMMAND).client == ""

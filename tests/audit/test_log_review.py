@@ -631,3 +631,35 @@ def test_quiet_hours_come_from_the_settings(cast: Cast, settings) -> None:  # ty
 
     assert report.quiet_hours == (12, 14)
     assert [row.username for row in report.quiet_hour_activity] == ["coordinator"]
+
+
+def test_many_failed_status_checks_from_one_client_are_flagged_across_cases(cast: Cast) -> None:
+    cases = [cast.unassigned_case, cast.assigned_case]
+    for number in range(20):
+        _event(
+            actor_type=ActorType.ANONYMOUS,
+            actor_role="",
+            outcome=Outcome.REFUSED,
+            object_id=str(cases[number % 2].pk),
+            community_id=cast.community.pk,
+            purpose=Purpose.SELF_SERVICE,
+            client="3f9a0c1e",
+        )
+    for _ in range(19):  # below the threshold
+        _event(
+            actor_type=ActorType.ANONYMOUS,
+            actor_role="",
+            outcome=Outcome.REFUSED,
+            object_id=str(cast.unassigned_case.pk),
+            community_id=cast.community.pk,
+            client="0000aaaa",
+        )
+
+    report = access_log_flags(user=cast.privacy_officer)
+
+    assert [(row.client, row.attempts, row.cases) for row in report.failed_checks_by_client] == [
+        ("3f9a0c1e", 20, 2)
+    ]
+    page = client_for(cast.privacy_officer).get("/audit/log/flags/").content.decode()
+    assert "3f9a0c1e" in page
+    assert "0000aaaa" not in page

@@ -54,6 +54,7 @@ EXAMPLE = (
     uuid.UUID("12345678-1234-5678-1234-567812345678"),
     None,
     981,
+    "",  # no client marker: encoded as version 1
 )
 
 
@@ -100,6 +101,20 @@ def test_the_encoding_is_the_documented_form() -> None:
     assert leaf_hash(EXAMPLE).hex() == KNOWN_LEAF
 
 
+def test_an_event_with_a_client_marker_is_encoded_as_version_2() -> None:
+    with_client = (*EXAMPLE[:-1], "3f9a0c1e")
+    tag = b"mediation.access_event.v2"
+    encoding = event_encoding(with_client)
+    assert encoding.startswith(len(tag).to_bytes(4, "big") + tag)
+    lengths = encoding[4 + len(tag) : 4 + len(tag) + 4 * 16]
+    assert int.from_bytes(lengths[-4:], "big", signed=True) == len("3f9a0c1e")
+    assert encoding.endswith(b"9813f9a0c1e")
+    # Setting or emptying the marker changes the leaf: the tag tells the forms apart.
+    assert leaf_hash(with_client) != leaf_hash(EXAMPLE)
+    # Version 1 leaves (sealed before the marker existed) are unchanged.
+    assert leaf_hash(EXAMPLE).hex() == KNOWN_LEAF
+
+
 def test_lengths_count_utf8_bytes() -> None:
     values = list(EXAMPLE)
     values[8] = "案件-é"
@@ -141,6 +156,8 @@ def test_postgresql_encodes_events_exactly_as_python_does() -> None:
         {"actor_id": "a\nb\\c'\"", "object_id": "\t", "community_id": 0},
         {"object_id": "x" * 64, "request_id": uuid.uuid4(), "break_glass_id": uuid.uuid4()},
         {"occurred_at": datetime(2026, 6, 30, 23, 59, 59, 999999, tzinfo=UTC), "id": 2**40},
+        {"client": "3f9a0c1e"},
+        {"client": "3f9a0c1e", "actor_id": "案件", "break_glass_id": uuid.uuid4()},
     ]
     for number, overrides in enumerate(awkward):
         fields = {

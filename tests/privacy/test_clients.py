@@ -51,3 +51,19 @@ def test_a_malformed_forwarded_entry_falls_back_to_the_connection(settings) -> N
     settings.MEDIATION_PROXY_COUNT = 1
     request = _request(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="<script>")
     assert client_address(request) == "127.0.0.1"
+
+
+def test_the_client_marker_is_short_keyed_and_new_every_day() -> None:
+    import datetime
+
+    from mediation.privacy.clients import client_marker
+
+    monday, tuesday = datetime.date(2026, 11, 30), datetime.date(2026, 12, 1)
+    here = _request(REMOTE_ADDR="127.0.0.5")
+    marker = client_marker(here, day=monday)
+    assert len(marker) == 8
+    assert int(marker, 16) >= 0  # hex
+    assert client_marker(_request(REMOTE_ADDR="127.0.0.5"), day=monday) == marker
+    assert client_marker(here, day=tuesday) != marker
+    assert client_marker(_request(REMOTE_ADDR="127.0.0.6"), day=monday) != marker
+    assert marker != client_fingerprint("intake", here)[:8]
