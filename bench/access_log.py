@@ -186,6 +186,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--keep", action="store_true", help="Keep the database afterwards.")
+    parser.add_argument("--out", type=Path, default=OUTPUT, help="Where to write the figures.")
     args = parser.parse_args()
     total = args.events
     first_step = total // 10
@@ -260,8 +261,8 @@ def main() -> None:
         "verify_meets_target": total < 1_000_000 or final["verifying"]["seconds"] < VERIFY_TARGET,
         "intact": all(step["verifying"]["intact"] for step in steps),
     }
-    OUTPUT.parent.mkdir(parents=True, exist_ok=True)
-    OUTPUT.write_text(json.dumps(results, indent=2) + "\n")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2) + "\n")
     print(
         f"\nSealing: {results['sealing_events_per_second']:,} events/s "
         f"(target {SEALING_TARGET:,}).\n"
@@ -270,7 +271,7 @@ def main() -> None:
         f"peak RSS {results['verify_peak_rss_mib']} MiB "
         f"({results['verify_peak_rss_mib_at_a_tenth']} MiB at a tenth of the events; "
         f"Django alone {baseline} MiB).\n"
-        f"Written to {OUTPUT.relative_to(ROOT)}."
+        f"Written to {args.out}."
     )
 
 

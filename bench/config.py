@@ -8,15 +8,15 @@ report records the values actually used.
 Sizes and phases. ``BENCH_SIZES`` lists the database sizes in cases, in the
 order they are reached by seeding more (default 10,000, 100,000, 1,000,000).
 At each size the benchmark runs the per-size phases of ``SIZE_PHASES``
-(``queries``, ``staff``, ``form``, ``status``, ``soak``), except where
+(``queries``, ``staff``, ``form``, ``status``, ``logging``, ``soak``), except where
 ``BENCH_SIZE_PHASES`` limits a size to some of them: by default
 ``1000000=queries,staff``, so the largest database only measures the staff pages
 (their SQL and their latency), which are what the issue asks of it. Several
 limits are separated by ``;``, e.g. ``BENCH_SIZE_PHASES="10000=staff;1000000=staff"``;
 an empty value runs every phase at every size. The ``soak`` runs at
-``BENCH_SOAK_SIZE`` only. ``ONCE_PHASES`` (``suggestions``, ``pdf``) do not
-depend on the database size and run once, before the first seeding, each on
-data of its own.
+``BENCH_SOAK_SIZE`` only. ``ONCE_PHASES`` (``suggestions``, ``pdf``,
+``access_log``, ``log_review``) do not depend on the database size and run once,
+before the first seeding, each on data of its own.
 
 ``BENCH_PHASES`` picks what runs at all, comma-separated from ``PHASES`` (all by
 default). A run of only some phases or of other sizes than the default, e.g.
@@ -67,12 +67,12 @@ MEDIATORS = [
 # What runs once per run, before seeding, on data of its own: assignment suggestions
 # for a community of 500 mediators (``bench.suggestions``), agreement PDFs
 # (``bench.agreement_pdf``).
-ONCE_PHASES = ("suggestions", "pdf")
+ONCE_PHASES = ("suggestions", "pdf", "access_log", "log_review")
 # What runs at each size, in this order: SQL queries per page and the list's time
 # in-process, the staff pages (triage queue, case list, case page), the public form
 # (and its throttle), the status check (and its throttles), the memory soak (at
 # ``soak_size`` only).
-SIZE_PHASES = ("queries", "staff", "form", "status", "soak")
+SIZE_PHASES = ("queries", "staff", "form", "status", "logging", "soak")
 PHASES = (*ONCE_PHASES, *SIZE_PHASES)
 
 DEFAULT_SIZES = "10000,100000,1000000"
@@ -177,6 +177,21 @@ class Plan:
         default_factory=lambda: _env_float("BENCH_SOAK_MAX_SECONDS", 900.0)
     )
     soak_sample_every: int = 1_000
+    # What logging costs the case page (``bench.logging_cost``): concurrent clients
+    # reading case pages with the access log on, then off, then on again.
+    logging_clients: int = 4
+    logging_warmup_seconds: float = 2.0
+    logging_seconds: float = field(
+        default_factory=lambda: _env_float("BENCH_LOGGING_SECONDS", 12.0)
+    )
+    # The access log on its own databases: sealing and verifying (``bench.access_log``),
+    # the review's filters (``bench.log_review``).
+    access_log_events: int = field(
+        default_factory=lambda: _env_int("BENCH_ACCESS_LOG_EVENTS", 1_000_000)
+    )
+    log_review_events: int = field(
+        default_factory=lambda: _env_int("BENCH_LOG_REVIEW_EVENTS", 10_000_000)
+    )
 
     # Assignment suggestions (``bench.suggestions``) and agreement PDFs (``bench.agreement_pdf``).
     suggestions_mediators: int = 500
@@ -236,6 +251,12 @@ class Targets:
     # (the larger of the two), per worker.
     soak_rss_growth_fraction: float = 0.10
     soak_rss_growth_kib: int = 10 * 1024
+    # The access log (issue 5): case-page throughput with logging on at least this
+    # share of it off; sealing rate; verifying 1,000,000 events; the review's filters.
+    logging_on_off_ratio: float = 0.90
+    sealing_events_per_second: float = 20_000.0
+    verify_seconds: float = 10.0
+    review_filter_ms: float = 200.0
     # Sanity, not a target: other processes' share of the CPUs while measuring.
     outside_cpu_share_max: float = 0.10
 

@@ -581,6 +581,7 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=10_000_000)
     parser.add_argument("--runs", type=int, default=RUNS)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--out", type=Path, default=OUT, help="where to write the figures")
     args = parser.parse_args()
 
     _say(f"creating {DB_NAME}")
@@ -638,8 +639,8 @@ def main() -> None:
                 if not any(word in name for word in ("worst case", "widest window", "export"))
             ),
         }
-        OUT.parent.mkdir(parents=True, exist_ok=True)
-        OUT.write_text(json.dumps(report, indent=2) + "\n")
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(report, indent=2) + "\n")
         print(json.dumps(report, indent=2))
     finally:
         if not args.keep:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bench import report_access_log as access_log
 from bench import report_casework as casework
 from bench.config import DEFAULT_SIZE_PHASES, DEFAULT_SIZES, PHASES, parse_size_phases
 from bench.journey import REQUESTS_PER_JOURNEY, STEPS
@@ -224,6 +225,7 @@ def evaluate(results: Results) -> list[dict[str, Any]]:
     """Return one check per target (and per database size where the target says so)."""
     targets = results["targets"]
     checks = casework.seeding_check(results, targets) + casework.once_checks(results, targets)
+    checks += access_log.checks(results, targets)
     by_size = {entry["size"]: entry for entry in results["sizes"]}
     cpus = results["machine"]["logical_cpus"]
     for entry in by_size.values():
@@ -963,6 +965,7 @@ def render(results: Results) -> str:
         casework.queries_section,
         _breakdown,
         casework.once_section,
+        access_log.section,
         _memory,
     ]
     parts: list[str] = []

@@ -65,6 +65,8 @@ from bench.config import (
 )
 from bench.history import add_history
 from bench.load import FormPhase, run_form_phase, run_staff_sequence, throttle_probe
+from bench.logging_cost import measure_logging
+from bench.report_access_log import measure_access_log, measure_log_review
 from bench.seed import seed_parallel
 from bench.server import Gunicorn
 from bench.soak import run_soak
@@ -415,6 +417,16 @@ def measure(
         if residents is not None:
             result["status"] = measure_status(plan, size, server.port, settings, residents)
             memory["after_status"] = server.memory()
+        if "logging" in phases:
+            result["logging"] = measure_logging(
+                plan=plan,
+                size=size,
+                server=server,
+                password=login.password,
+                totp=login.totp.get(COORDINATOR),
+                references=references,
+                progress=progress,
+            )
         if "soak" in phases and size == plan.soak_size and plan.soak_journeys > 0:
             result["soak"] = soak(plan, size, server)
             memory["after_soak"] = server.memory()
@@ -495,6 +507,10 @@ def main() -> int:
         results["suggestions"] = measure_suggestions(plan)
     if plan.runs_once("pdf"):
         results["pdf"] = measure_pdf(plan)
+    if plan.runs_once("access_log"):
+        results["access_log"] = with_outside_load(lambda: measure_access_log(plan, progress))
+    if plan.runs_once("log_review"):
+        results["log_review"] = with_outside_load(lambda: measure_log_review(plan, progress))
 
     results["seeding"], results["sizes"] = [], []
     seeded = 0

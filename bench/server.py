@@ -51,8 +51,9 @@ def _children(pid: int) -> list[int]:
 class Gunicorn:
     """A gunicorn master started by the benchmark, stopped by it (by pid, never by name)."""
 
-    def __init__(self, plan: Plan, log_path: Path) -> None:
+    def __init__(self, plan: Plan, log_path: Path, extra_env: dict[str, str] | None = None) -> None:
         self.plan = plan
+        self.extra_env = dict(extra_env or {})
         self.port = free_port()
         self.command = gunicorn_command(plan, self.port)
         self.log_path = log_path
@@ -63,7 +64,11 @@ class Gunicorn:
     def start(self, timeout: float = 60.0) -> None:
         self._log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            self.command, cwd=ROOT, env=django_env(), stdout=self._log, stderr=self._log
+            self.command,
+            cwd=ROOT,
+            env={**django_env(), **self.extra_env},
+            stdout=self._log,
+            stderr=self._log,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

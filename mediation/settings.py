@@ -111,6 +111,11 @@ if not 1 <= MEDIATION_ACCESS_LOG_RETENTION_YEARS <= 100:
 # way a trusted proxy's header would be, so each simulated client is throttled
 # on its own. Production refuses it.
 MEDIATION_BENCH_MODE = env.bool("MEDIATION_BENCH_MODE", default=False)
+# Benchmark-only: record no access events, to measure what logging costs a page
+# (`make bench`, issue 5). Needs bench mode, which production refuses.
+MEDIATION_BENCH_ACCESS_LOG_OFF = env.bool("MEDIATION_BENCH_ACCESS_LOG_OFF", default=False)
+if MEDIATION_BENCH_ACCESS_LOG_OFF and not MEDIATION_BENCH_MODE:
+    raise ImproperlyConfigured("MEDIATION_BENCH_ACCESS_LOG_OFF needs MEDIATION_BENCH_MODE.")
 
 # How many reverse proxies in front of the app add to X-Forwarded-For; 0 means
 # the connecting address is the client.

@@ -73,6 +73,10 @@ def test_the_deploy_check_passes_in_production_mode() -> None:
         ({"ALLOWED_HOSTS": "<unset>"}, "ALLOWED_HOSTS must be set"),
         ({"EMAIL_URL": "<unset>"}, "EMAIL_URL must be set"),
         ({"MEDIATION_BENCH_MODE": "true"}, "MEDIATION_BENCH_MODE is for benchmarks"),
+        (
+            {"MEDIATION_BENCH_ACCESS_LOG_OFF": "true"},
+            "MEDIATION_BENCH_ACCESS_LOG_OFF needs MEDIATION_BENCH_MODE",
+        ),
     ],
 )
 def test_production_refuses_to_start_with(overrides: dict[str, str], message: str) -> None:

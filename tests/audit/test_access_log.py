@@ -116,3 +116,27 @@ def test_web_events_carry_the_days_client_marker_and_commands_none(cast) -> None
     with audit_context(channel=Channel.COMMAND):
         _record_success()
     assert AccessEvent.objects.get(channel=Channel.COMMAND).client == ""
+
+
+@pytest.mark.django_db
+def test_the_bench_switch_turns_every_kind_of_event_off(settings) -> None:
+    """Only `make bench` uses it (to measure what logging costs); production refuses it."""
+    from mediation.audit.services import access_events_record
+
+    settings.MEDIATION_BENCH_ACCESS_LOG_OFF = True
+    _record_success()
+    _record_refused()
+    access_events_record(
+        actor=Actor.staff(7),
+        action=Action.VIEW,
+        object_type="case",
+        object_ids=["a", "b"],
+        purpose=Purpose.CASEWORK,
+    )
+    with audit_context(channel=Channel.WEB):
+        _record_refused()
+    assert AccessEvent.objects.count() == 0
+
+    settings.MEDIATION_BENCH_ACCESS_LOG_OFF = False
+    _record_success()
+    assert AccessEvent.objects.count() == 1
