@@ -6,15 +6,20 @@ when a checkpoint covering them was exported and is kept elsewhere, and only
 up to such a checkpoint: it stays in the database as the anchor the verifier
 starts from, and the exported file still proves what the pruned part
 chained to. Removal goes from one checkpoint to the next, each step in one
-transaction, so an interrupted run leaves a log that still verifies.
+transaction, so an interrupted run leaves a log that still verifies. A
+break-glass record (its reason is free text, encrypted with its own key) goes
+with the log once it is past the retention and no event left names it; its
+key goes with it.
 (Decision 0014 explains why this deletes rows rather than dropping monthly
 partitions.)
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 import pgtrigger
 from django.db import transaction
@@ -26,10 +31,14 @@ from mediation.audit.models import (
     AccessLogCheckpoint,
     AccessLogSeal,
     Action,
+    BreakGlassAccess,
     Purpose,
 )
-from mediation.audit.services import access_event_record
+from mediation.audit.services import access_event_record, access_events_record
 from mediation.audit.verification import retention_cutoff, verify_access_log
+from mediation.privacy.models import DataKey
+
+BREAK_GLASS = "break_glass"
 
 _APPEND_ONLY = (
     "audit.AccessEvent:access_event_append_only",
@@ -47,6 +56,7 @@ class PruningResult:
     events: int
     seals: int
     dry_run: bool
+    break_glass: int = 0
 
 
 def prune_access_log(*, exported: Iterable[str], dry_run: bool = False) -> PruningResult:
@@ -71,7 +81,10 @@ def prune_access_log(*, exported: Iterable[str], dry_run: bool = False) -> Pruni
         if checkpoint.created_at < cutoff and checkpoint.position < report.last_position
     )
     if not anchors or anchors[-1] < report.first_position:
-        return PruningResult(report.first_position - 1, 0, 0, dry_run)
+        stale = _stale_break_glass(cutoff)
+        if not dry_run:
+            _remove_break_glass(stale)
+        return PruningResult(report.first_position - 1, 0, 0, dry_run, len(stale))
     through = anchors[-1]
     if dry_run:
         doomed = AccessLogSeal.objects.filter(position__lte=through).count()
@@ -85,7 +98,44 @@ def prune_access_log(*, exported: Iterable[str], dry_run: bool = False) -> Pruni
         events, seals = _remove(start, end)
         removed_events, removed_seals = removed_events + events, removed_seals + seals
         start = end + 1
-    return PruningResult(through, removed_events, removed_seals, dry_run=False)
+    stale = _stale_break_glass(cutoff)
+    _remove_break_glass(stale)
+    return PruningResult(through, removed_events, removed_seals, False, len(stale))
+
+
+def _stale_break_glass(cutoff: datetime) -> list[uuid.UUID]:
+    """Return the break-glass records granted before ``cutoff`` that no event still names."""
+    old = list(BreakGlassAccess.objects.filter(granted_at__lt=cutoff).values_list("pk", flat=True))
+    if not old:
+        return []
+    named = set(
+        AccessEvent.objects.filter(break_glass_id__in=old).values_list("break_glass_id", flat=True)
+    )
+    named |= {
+        uuid.UUID(value)
+        for value in AccessEvent.objects.filter(
+            object_type=BREAK_GLASS, object_id__in=[str(pk) for pk in old]
+        ).values_list("object_id", flat=True)
+    }
+    return [pk for pk in old if pk not in named]
+
+
+def _remove_break_glass(ids: list[uuid.UUID]) -> None:
+    """Remove these break-glass records and their keys; record it in the same transaction."""
+    if not ids:
+        return
+    with transaction.atomic():
+        records = BreakGlassAccess.objects.filter(pk__in=ids)
+        keys = [key for key in records.values_list("data_key_id", flat=True) if key]
+        records.delete()
+        DataKey.objects.filter(pk__in=keys).delete()
+        access_events_record(
+            actor=Actor.system("prune_access_log"),
+            action=Action.DELETE,
+            object_type=BREAK_GLASS,
+            object_ids=list(ids),
+            purpose=Purpose.RETENTION,
+        )
 
 
 def _remove(start: int, end: int) -> tuple[int, int]:

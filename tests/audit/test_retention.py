@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 from pathlib import Path
 from unittest import mock
@@ -12,6 +13,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from mediation.audit import sealing
+from mediation.audit.actors import Actor
 from mediation.audit.models import (
     AccessEvent,
     AccessLogCheckpoint,
@@ -20,6 +22,7 @@ from mediation.audit.models import (
     Purpose,
 )
 from mediation.audit.retention import PruningRefused, prune_access_log
+from mediation.audit.services import access_event_record
 from mediation.audit.verification import BreakKind, retention_cutoff, verify_access_log
 from tests.audit.sealing_helpers import record, seal, sealed_ids, tampering
 
@@ -159,3 +162,55 @@ def test_the_retention_period_is_a_setting(settings) -> None:
     assert retention_cutoff(now).year == now.year - 2
     settings.MEDIATION_ACCESS_LOG_RETENTION_YEARS = 6
     assert retention_cutoff(now).year == now.year - 6
+
+
+def test_old_break_glass_records_go_with_the_last_events_that_name_them(tmp_path: Path) -> None:
+    from mediation.accounts.models import User
+    from mediation.audit.models import BreakGlassAccess
+    from mediation.privacy.crypto import data_key_new
+    from mediation.privacy.models import DataKey
+
+    long_ago = timezone.now() - timedelta(days=7 * 366)
+    user = User.objects.create_user(username="coordinator-bg", password="x" * 16)
+
+    def grant(when: object) -> BreakGlassAccess:
+        key, _cipher = data_key_new()
+        key.save()
+        return BreakGlassAccess.objects.create(
+            user=user,
+            case_id=uuid.uuid4(),
+            community_id=3,
+            data_key=key,
+            granted_at=when,
+            expires_at=when,
+        )
+
+    gone, still_named, recent = grant(long_ago), grant(long_ago), grant(timezone.now())
+    # ``gone`` is named only by events pruned below; ``still_named`` by an event kept.
+    access_event_record(
+        actor=Actor.staff(7),
+        action=Action.VIEW,
+        object_type="case",
+        object_id="old-under-break-glass",
+        purpose=Purpose.BREAK_GLASS,
+        break_glass_id=gone.pk,
+    )
+    _old_and_new_log(tmp_path)
+    record_under = access_event_record(
+        actor=Actor.staff(7),
+        action=Action.VIEW,
+        object_type="case",
+        object_id="new-under-break-glass",
+        purpose=Purpose.BREAK_GLASS,
+        break_glass_id=still_named.pk,
+    )
+    assert record_under.pk
+
+    call_command("prune_access_log", checkpoints=tmp_path / "checkpoints.jsonl")
+
+    left = set(BreakGlassAccess.objects.values_list("pk", flat=True))
+    assert left == {still_named.pk, recent.pk}
+    assert not DataKey.objects.filter(pk=gone.data_key_id).exists()
+    assert DataKey.objects.filter(pk=still_named.data_key_id).exists()
+    removal = AccessEvent.objects.get(object_type="break_glass", action=Action.DELETE)
+    assert (removal.object_id, removal.purpose) == (str(gone.pk), Purpose.RETENTION)

@@ -44,14 +44,20 @@ class Command(BaseCommand):
             except PruningRefused as exc:
                 raise CommandError(str(exc)) from exc
         years = settings.MEDIATION_ACCESS_LOG_RETENTION_YEARS
+        verb = "Would remove" if result.dry_run else "Removed"
         if not result.seals:
             self.stdout.write(
                 f"Nothing to prune: no exported checkpoint older than {years} years "
                 f"({retention_cutoff():%Y-%m-%d}) covers events still in the log."
             )
-            return
-        verb = "Would remove" if result.dry_run else "Removed"
-        self.stdout.write(
-            f"{verb} {result.events} access events and {result.seals} seals, through position "
-            f"{result.through_position} (older than {years} years); the checkpoints stay."
-        )
+        else:
+            self.stdout.write(
+                f"{verb} {result.events} access events and {result.seals} seals, through "
+                f"position {result.through_position} (older than {years} years); the "
+                "checkpoints stay."
+            )
+        if result.break_glass:
+            self.stdout.write(
+                f"{verb} {result.break_glass} break-glass records (and their keys) older than "
+                f"{years} years that no event left in the log names."
+            )
