@@ -147,6 +147,7 @@ def _seed_load(community: Any, mediators: list[Any], count: int, rng: random.Ran
     from django.db import transaction
 
     from mediation.cases.models import (
+        FINISHED_STATUSES,
         AssignmentRole,
         Case,
         CaseAssignment,
@@ -177,12 +178,17 @@ def _seed_load(community: Any, mediators: list[Any], count: int, rng: random.Ran
         parties.append(new.requester)
         if new.case.status != Status.SCREENING:
             lead, co = rng.sample(mediators, 2)
+            is_open = new.case.status not in FINISHED_STATUSES
             assignments.append(
-                CaseAssignment(case=new.case, mediator=lead, role=AssignmentRole.LEAD)
+                CaseAssignment(
+                    case=new.case, mediator=lead, role=AssignmentRole.LEAD, case_in_progress=is_open
+                )
             )
             if rng.random() < 0.3:
                 assignments.append(
-                    CaseAssignment(case=new.case, mediator=co, role=AssignmentRole.CO)
+                    CaseAssignment(
+                        case=new.case, mediator=co, role=AssignmentRole.CO, case_in_progress=is_open
+                    )
                 )
     with transaction.atomic():
         DataKey.objects.bulk_create(keys)

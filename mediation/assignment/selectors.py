@@ -28,7 +28,6 @@ from mediation.assignment.models import (
 )
 from mediation.assignment.rules import status_problem
 from mediation.assignment.suggestions import (
-    LOAD_STATUSES,
     Suggestion,
     active_load,
     assignment_suggestions,
@@ -411,7 +410,7 @@ def cases_to_reassign(
     rows = CaseAssignment.objects.filter(
         ended_at__isnull=True,
         case__community_id__in=scope.coordinator_of,
-        case__status__in=LOAD_STATUSES,
+        case_in_progress=True,
     )
     if not include_active_mediators:
         # Few mediators are ever deactivated: find them first (a small set), so

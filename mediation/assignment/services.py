@@ -41,6 +41,7 @@ from mediation.audit.actors import Actor
 from mediation.audit.models import Action, ActorRole, Purpose
 from mediation.audit.services import access_event_record, access_event_record_refused
 from mediation.cases.models import (
+    FINISHED_STATUSES,
     AssignmentRole,
     Case,
     CaseAssignment,
@@ -183,7 +184,11 @@ def mediator_assign(
             # A co-mediator made lead stays on the case: their bookings stay too.
             _end(old, user=user, now=now, leaves_case=old.mediator_id != mediator.pk)
         assignment = CaseAssignment.objects.create(
-            case=case, mediator=mediator, role=role, assigned_at=now
+            case=case,
+            mediator=mediator,
+            role=role,
+            assigned_at=now,
+            case_in_progress=case.status not in FINISHED_STATUSES,
         )
         check = AssignmentCheck.objects.create(
             assignment=assignment,

@@ -39,10 +39,7 @@ from mediation.assignment.models import (
     Language,
     MediatorObjection,
 )
-from mediation.cases.models import Case, CaseAssignment, Category, Party, Status
-
-# Cases that still take a mediator's time: load counts active assignments on these.
-LOAD_STATUSES = tuple(s for s in Status.values if s not in {Status.CLOSED, Status.WITHDRAWN})
+from mediation.cases.models import Case, CaseAssignment, Category, Party
 
 # Points for fit. Capacity, conflicts and objections order the list before points do.
 LANGUAGE_POINTS = 2
@@ -54,7 +51,7 @@ def active_load() -> Coalesce:
     """Return an annotation: the user's active assignments on cases still in progress."""
     active = (
         CaseAssignment.objects.filter(
-            mediator=OuterRef("pk"), ended_at__isnull=True, case__status__in=LOAD_STATUSES
+            mediator=OuterRef("pk"), ended_at__isnull=True, case_in_progress=True
         )
         .order_by()
         .values("mediator")

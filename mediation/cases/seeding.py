@@ -21,6 +21,7 @@ from mediation.accounts.models import Community, User
 from mediation.audit.actors import Actor
 from mediation.audit.models import AccessEvent, Action, Channel, Outcome, Purpose
 from mediation.cases.models import (
+    FINISHED_STATUSES,
     AssignmentRole,
     Case,
     CaseAssignment,
@@ -230,6 +231,7 @@ def seed_cases(
                         mediator=writer.rng.choice(list(mediators)),
                         role=AssignmentRole.LEAD,
                         assigned_at=submitted + timedelta(days=writer.rng.randint(1, 10)),
+                        case_in_progress=status not in FINISHED_STATUSES,
                     )
                 )
             events.append(

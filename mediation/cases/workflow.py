@@ -24,6 +24,7 @@ from mediation.audit.models import Action, ActorRole, Purpose
 from mediation.audit.models import Outcome as EventOutcome
 from mediation.audit.services import access_event_record, access_event_record_refused
 from mediation.cases.models import (
+    FINISHED_STATUSES,
     Case,
     CaseAssignment,
     CaseEvent,
@@ -237,6 +238,10 @@ def case_transition(
         if transition.target == Status.CLOSED:
             changes |= {"outcome": outcome, "closed_at": now}
         Case.objects.filter(pk=case.pk).update(**changes)
+        if transition.target in FINISHED_STATUSES:
+            CaseAssignment.objects.filter(case=case, case_in_progress=True).update(
+                case_in_progress=False
+            )
         event = CaseEvent.objects.create(
             case=case,
             kind=EventKind.STATUS_CHANGED,

@@ -303,6 +303,7 @@ _CORE: dict[str, dict[str, Classification]] = {
         "role": Pseudonymous("lead or co-mediator", CASE_META),
         "assigned_at": Pseudonymous("workflow", CASE_META),
         "ended_at": Pseudonymous("workflow", CASE_META),
+        "case_in_progress": NotPersonal("whether the assignment counts toward a mediator's load"),
     },
     "intake.RequestDraft": {
         "id": ID,

@@ -25,8 +25,10 @@ from mediation.cases.models import (
     EventKind,
     Party,
     PartyRole,
+    Reason,
     Status,
 )
+from mediation.cases.models import Outcome as CaseOutcome
 from mediation.cases.selectors import CaseNotFound
 from mediation.cases.workflow import case_transition
 from tests.assignment.conftest import make_mediator
@@ -252,7 +254,13 @@ def test_a_closed_case_is_not_listed_for_reassignment(cast: Cast, case: Case) ->
     _assign(cast, case, cast.other_mediator)
     with audit_context(channel=Channel.WEB):
         mediator_deactivate(user=cast.coordinator, mediator_id=cast.other_mediator.pk)
-    Case.objects.filter(pk=case.pk).update(status=Status.CLOSED)  # test set-up only
+    case_transition(
+        user=cast.coordinator,
+        reference=case.reference,
+        target=Status.CLOSED,
+        outcome=CaseOutcome.WITHDRAWN,
+        reason=Reason.REQUESTER_WITHDREW,
+    )
     assert cases_to_reassign(user=cast.coordinator) == []
 
 

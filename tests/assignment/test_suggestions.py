@@ -13,10 +13,13 @@ from mediation.cases.models import (
     Case,
     CaseAssignment,
     Category,
+    Outcome,
     Party,
     PartyRole,
+    Reason,
     Status,
 )
+from mediation.cases.workflow import case_transition
 from tests.assignment.conftest import in_screening, make_mediator
 from tests.conftest import Cast
 from tests.factories import make_case, staff_with_role
@@ -118,11 +121,24 @@ def test_load_counts_only_active_assignments_on_cases_in_progress(
     ended = CaseAssignment.objects.filter(mediator=mediator).first()
     assert ended is not None
     CaseAssignment.objects.filter(pk=ended.pk).update(ended_at=family_case.submitted_at)
-    closed = make_case(community=cast.community)
-    Case.objects.filter(pk=closed.pk).update(status=Status.CLOSED)  # test set-up only
-    CaseAssignment.objects.create(case=closed, mediator=mediator, role=AssignmentRole.LEAD)
+    closing = in_screening(make_case(community=cast.community), cast.coordinator)
+    CaseAssignment.objects.create(case=closing, mediator=mediator, role=AssignmentRole.LEAD)
+    suggestions, _count = assignment_suggestions(case=family_case, limit=1)
+    assert (suggestions[0].username, suggestions[0].load) == ("loaded", 2)
+
+    # Closing the case through the workflow takes it off the mediator's load,
+    # and the assignment stays (the mediator still reads the closed case).
+    case_transition(
+        user=cast.coordinator,
+        reference=closing.reference,
+        target=Status.CLOSED,
+        outcome=Outcome.WITHDRAWN,
+        reason=Reason.REQUESTER_WITHDREW,
+    )
     suggestions, _count = assignment_suggestions(case=family_case, limit=1)
     assert (suggestions[0].username, suggestions[0].load) == ("loaded", 1)
+    kept = CaseAssignment.objects.get(case=closing)
+    assert (kept.ended_at, kept.case_in_progress) == (None, False)
 
 
 def test_who_is_not_suggested(cast: Cast, family_case: Case) -> None:

@@ -24,6 +24,7 @@ from mediation.cases.models.casework import (
     SessionStatus,
 )
 from mediation.cases.models.core import (
+    FINISHED_STATUSES,
     AssignmentRole,
     Case,
     CaseAssignment,
@@ -48,6 +49,7 @@ from mediation.cases.models.referrals import (
 from mediation.cases.models.workflow import CaseEvent, EventKind, Reason
 
 __all__ = [
+    "FINISHED_STATUSES",
     "Agreement",
     "AgreementCopy",
     "AssignmentRole",

@@ -36,6 +36,10 @@ class Status(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+# A case in one of these statuses is over: it no longer takes a mediator's time.
+FINISHED_STATUSES = (Status.WITHDRAWN, Status.CLOSED)
+
+
 class Outcome(models.TextChoices):
     """How a closed case ended: recorded once, at closure, and kept for statistics."""
 
@@ -257,6 +261,11 @@ class CaseAssignment(models.Model):
     role = models.CharField(_("role"), max_length=4, choices=AssignmentRole.choices)
     assigned_at = models.DateTimeField(default=timezone.now)
     ended_at = models.DateTimeField(null=True, blank=True)
+    # False once the case is withdrawn or closed (set by the workflow, which is the
+    # only writer of a case's status): the assignment stays, and still lets the
+    # mediator read the case, but no longer counts toward their load. Kept here so
+    # that counting a mediator's load reads one index, not every case they ever had.
+    case_in_progress = models.BooleanField(default=True)
 
     class Meta:
         verbose_name = _("case assignment")
@@ -266,6 +275,11 @@ class CaseAssignment(models.Model):
                 fields=["mediator", "case"],
                 condition=models.Q(ended_at__isnull=True),
                 name="assignment_active_mediator",
+            ),
+            models.Index(
+                fields=["mediator"],
+                condition=models.Q(ended_at__isnull=True, case_in_progress=True),
+                name="assignment_load",
             ),
         ]
         constraints = [
