@@ -1,13 +1,15 @@
 """What the access log costs a case page: throughput with logging on and off (issue 5, item 9).
 
-The running server (logging on, as deployed) and a second gunicorn on the same
-database started with ``MEDIATION_BENCH_ACCESS_LOG_OFF`` (it needs bench mode,
-which production refuses) are each loaded by ``clients`` processes that read
-case pages, one request at a time each, for ``seconds`` after a warm-up. All
-clients use one coordinator session, signed in once (django-otp accepts a code
-only once). The order is on, off, on: the figure for "on" is the mean of the two
-runs around "off", so a drift of the machine during the phase does not favour
-either side. Throughput counts case pages answered 200 with the reference on
+Three fresh gunicorn servers on the same database, one after the other: logging
+on (as deployed), off (started with ``MEDIATION_BENCH_ACCESS_LOG_OFF``, which
+needs bench mode, which production refuses), on again. Each is loaded by
+``clients`` processes that read case pages, one request at a time each, for
+``seconds`` after a warm-up. All clients use one coordinator session, signed in
+once (django-otp accepts a code only once). Every run gets a server of its own,
+started the same way, so that only the switch differs (the server the other
+phases used has served thousands of requests by then); the figure for "on" is
+the mean of the two runs around "off", so a drift of the machine during the
+phase does not favour either side. Throughput counts case pages answered 200 with the reference on
 them, per second of the measured window. Target: on at least 90% of off.
 """
 
@@ -93,7 +95,7 @@ def measure_logging(
     references: list[str],
     progress: Any,
 ) -> dict[str, Any]:
-    """Case pages with logging on (``server``), off (a second server), and on again."""
+    """Case pages with logging on, off and on again, each on a fresh server."""
     from bench.client import login
     from bench.config import COORDINATOR, HOST, OUT_DIR
     from bench.server import Gunicorn
@@ -101,19 +103,26 @@ def measure_logging(
     client = Client(HOST, server.port)
     login(client, COORDINATOR, password, totp)
     client.close()
+    problems: list[str] = []
 
-    def run(name: str, port: int) -> dict[str, Any]:
-        phase = CasePagePhase(
-            name=name,
-            host=HOST,
-            port=port,
-            clients=plan.logging_clients,
-            warmup_seconds=plan.logging_warmup_seconds,
-            seconds=plan.logging_seconds,
-            cookies=tuple(client.cookies.items()),
-            references=tuple(references),
-        )
-        outcome = run_case_pages(phase)
+    def run(name: str, extra_env: dict[str, str]) -> dict[str, Any]:
+        fresh = Gunicorn(plan, OUT_DIR / f"gunicorn-{size}-logging-{name}.log", extra_env=extra_env)
+        fresh.start()
+        try:
+            phase = CasePagePhase(
+                name=name,
+                host=HOST,
+                port=fresh.port,
+                clients=plan.logging_clients,
+                warmup_seconds=plan.logging_warmup_seconds,
+                seconds=plan.logging_seconds,
+                cookies=tuple(client.cookies.items()),
+                references=tuple(references),
+            )
+            outcome = run_case_pages(phase)
+        finally:
+            fresh.stop()
+        problems.extend(fresh.log_problems())
         progress(
             f"{size:,} cases: case pages, logging {name.split('_')[0]}: "
             f"{outcome['requests_per_second']:.0f} req/s, p50 {outcome['p50_ms']:.1f} ms, "
@@ -123,22 +132,13 @@ def measure_logging(
 
     progress(
         f"{size:,} cases: what logging costs the case page, {plan.logging_clients} clients, "
-        f"on / off / on, {plan.logging_warmup_seconds:.0f} s warm-up + "
+        f"on / off / on (a fresh server each), {plan.logging_warmup_seconds:.0f} s warm-up + "
         f"{plan.logging_seconds:.0f} s each"
     )
-    on_before = run("on_before", server.port)
-    off_server = Gunicorn(
-        plan,
-        OUT_DIR / f"gunicorn-{size}-logging-off.log",
-        extra_env={"MEDIATION_BENCH_ACCESS_LOG_OFF": "true"},
-    )
-    off_server.start()
-    try:
-        off = run("off", off_server.port)
-    finally:
-        off_server.stop()
-    on_after = run("on_after", server.port)
+    on_before = run("on_before", {})
+    off = run("off", {"MEDIATION_BENCH_ACCESS_LOG_OFF": "true"})
+    on_after = run("on_after", {})
     result = compare(on_before, off, on_after)
-    result["off_server_log_problems"] = off_server.log_problems()
+    result["server_log_problems"] = problems
     progress(f"{size:,} cases: logging on / off: {result['ratio']:.1%}")
     return result

@@ -543,6 +543,8 @@ def _measured_phases(entry: Results) -> dict[str, Results]:
     if "status" in entry:
         phases["status check"] = entry["status"]["load"]
         phases["status throttle probe"] = entry["status"]["throttle_probe"]
+    if "logging" in entry:
+        phases["logging on / off"] = entry["logging"]
     if "soak" in entry:
         phases["soak"] = entry["soak"]
     return {name: phase for name, phase in phases.items() if "outside_cpu_seconds" in phase}

@@ -158,10 +158,10 @@ def section(results: Results) -> list[str]:
         parts += [
             "## What the access log costs a case page\n",
             "`bench/logging_cost.py`: clients read case pages concurrently, signed in as the "
-            "coordinator, from the running server (logging on, as deployed), then from a "
-            "second server started with `MEDIATION_BENCH_ACCESS_LOG_OFF` (bench mode only; "
-            'production refuses bench mode), then from the first again. "On" is the mean '
-            'of the two runs around "off".\n',
+            "coordinator, from three fresh servers in turn: logging on (as deployed), off "
+            "(started with `MEDIATION_BENCH_ACCESS_LOG_OFF`, bench mode only; production "
+            'refuses bench mode), on again. "On" is the mean of the two runs around '
+            '"off".\n',
             table(
                 [
                     "Cases",

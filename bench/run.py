@@ -418,14 +418,16 @@ def measure(
             result["status"] = measure_status(plan, size, server.port, settings, residents)
             memory["after_status"] = server.memory()
         if "logging" in phases:
-            result["logging"] = measure_logging(
-                plan=plan,
-                size=size,
-                server=server,
-                password=login.password,
-                totp=login.totp.get(COORDINATOR),
-                references=references,
-                progress=progress,
+            result["logging"] = with_outside_load(
+                lambda: measure_logging(
+                    plan=plan,
+                    size=size,
+                    server=server,
+                    password=login.password,
+                    totp=login.totp.get(COORDINATOR),
+                    references=references,
+                    progress=progress,
+                )
             )
         if "soak" in phases and size == plan.soak_size and plan.soak_journeys > 0:
             result["soak"] = soak(plan, size, server)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.conf import settings
+from django.db.models import Count, Window
 from django.utils import timezone
 from django.utils.translation import get_language_info
 
@@ -110,7 +111,12 @@ def agreement_page_for_user(*, user: User, reference: str) -> AgreementPage:
     """
     scoped = case_in_scope(user=user, reference=reference, action=Action.VIEW)
     case = scoped.case
-    agreement = agreement_current(case)
+    # The latest version, and how many versions there are, in one query.
+    agreement = (
+        case.agreements.annotate(versions=Window(Count("id")))
+        .order_by("-recorded_at", "-id")
+        .first()
+    )
     rows: list[AgreementCopy] = []
     lines: list[CopyLine] = []
     if agreement is not None:
@@ -149,7 +155,7 @@ def agreement_page_for_user(*, user: User, reference: str) -> AgreementPage:
         role=scoped.role,
         agreement=agreement,
         copies=lines,
-        earlier_versions=case.agreements.count() - 1 if agreement is not None else 0,
+        earlier_versions=agreement.versions - 1 if agreement is not None else 0,
         follow_up_dates=(
             list(agreement.follow_ups.order_by("due_on").values_list("due_on", flat=True))
             if agreement is not None
