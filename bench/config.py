@@ -178,12 +178,12 @@ class Plan:
     )
     soak_sample_every: int = 1_000
     # What logging costs the case page (``bench.logging_cost``): concurrent clients
-    # reading case pages with the access log on, then off, then on again.
+    # reading case pages from a server with the access log on and one with it off,
+    # in alternating rounds.
     logging_clients: int = 4
-    logging_warmup_seconds: float = 2.0
-    logging_seconds: float = field(
-        default_factory=lambda: _env_float("BENCH_LOGGING_SECONDS", 12.0)
-    )
+    logging_rounds: int = 6
+    logging_warmup_seconds: float = 1.0
+    logging_seconds: float = field(default_factory=lambda: _env_float("BENCH_LOGGING_SECONDS", 5.0))
     # The access log on its own databases: sealing and verifying (``bench.access_log``),
     # the review's filters (``bench.log_review``).
     access_log_events: int = field(

@@ -1,20 +1,20 @@
 """What the access log costs a case page: throughput with logging on and off (issue 5, item 9).
 
-Three fresh gunicorn servers on the same database, one after the other: logging
-on (as deployed), off (started with ``MEDIATION_BENCH_ACCESS_LOG_OFF``, which
-needs bench mode, which production refuses), on again. Each is loaded by
-``clients`` processes that read case pages, one request at a time each, for
-``seconds`` after a warm-up. All clients use one coordinator session, signed in
-once (django-otp accepts a code only once). Every run gets a server of its own,
-started the same way, so that only the switch differs (the server the other
-phases used has served thousands of requests by then); the figure for "on" is
-the mean of the two runs around "off", so a drift of the machine during the
-phase does not favour either side. Throughput counts case pages answered 200 with the reference on
-them, per second of the measured window. Target: on at least 90% of off.
+Two fresh gunicorn servers on the same database, started the same way except
+for one switch: one logs as deployed, the other was started with
+``MEDIATION_BENCH_ACCESS_LOG_OFF`` (it needs bench mode, which production
+refuses). ``clients`` processes read case pages from one server, then from the
+other, in short alternating rounds (on, off, on, off, ...): this machine's speed
+drifts by tens of percent over a minute, and alternating spreads the drift over
+both sides instead of charging it to whichever ran in a slow moment. All
+clients use one coordinator session, signed in once (django-otp accepts a code
+only once). Throughput counts case pages answered 200 with the reference on
+them, per second of the measured windows. Target: on at least 90% of off.
 """
 
 from __future__ import annotations
 
+import statistics
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -74,14 +74,28 @@ def run_case_pages(phase: CasePagePhase) -> dict[str, Any]:
     return summary
 
 
-def compare(on_before: dict[str, Any], off: dict[str, Any], on_after: dict[str, Any]) -> Any:
-    """Return the on/off throughput ratio, "on" being the mean of the runs around "off"."""
-    on = (on_before["requests_per_second"] + on_after["requests_per_second"]) / 2
+def compare(on_runs: list[dict[str, Any]], off_runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Return the on/off throughput over all rounds, and each round's ratio."""
+    on = sum(run["count"] for run in on_runs) / sum(run["wall_seconds"] for run in on_runs)
+    off = sum(run["count"] for run in off_runs) / sum(run["wall_seconds"] for run in off_runs)
+    rounds = [
+        {
+            "on": on_run["requests_per_second"],
+            "off": off_run["requests_per_second"],
+        }
+        for on_run, off_run in zip(on_runs, off_runs, strict=True)
+    ]
     return {
         "on_requests_per_second": on,
-        "off_requests_per_second": off["requests_per_second"],
-        "ratio": on / off["requests_per_second"] if off["requests_per_second"] else 0.0,
-        "runs": {"on_before": on_before, "off": off, "on_after": on_after},
+        "off_requests_per_second": off,
+        "ratio": on / off if off else 0.0,
+        "rounds": rounds,
+        "errors": sum(run["errors"] for run in on_runs + off_runs),
+        "clients": on_runs[0]["clients"],
+        "p50_ms": {
+            "on": statistics.median(run["p50_ms"] for run in on_runs),
+            "off": statistics.median(run["p50_ms"] for run in off_runs),
+        },
     }
 
 
@@ -95,7 +109,7 @@ def measure_logging(
     references: list[str],
     progress: Any,
 ) -> dict[str, Any]:
-    """Case pages with logging on, off and on again, each on a fresh server."""
+    """Case pages from a fresh server with logging on and one with it off, in alternating rounds."""
     from bench.client import login
     from bench.config import COORDINATOR, HOST, OUT_DIR
     from bench.server import Gunicorn
@@ -103,42 +117,47 @@ def measure_logging(
     client = Client(HOST, server.port)
     login(client, COORDINATOR, password, totp)
     client.close()
-    problems: list[str] = []
-
-    def run(name: str, extra_env: dict[str, str]) -> dict[str, Any]:
-        fresh = Gunicorn(plan, OUT_DIR / f"gunicorn-{size}-logging-{name}.log", extra_env=extra_env)
-        fresh.start()
-        try:
-            phase = CasePagePhase(
-                name=name,
-                host=HOST,
-                port=fresh.port,
-                clients=plan.logging_clients,
-                warmup_seconds=plan.logging_warmup_seconds,
-                seconds=plan.logging_seconds,
-                cookies=tuple(client.cookies.items()),
-                references=tuple(references),
-            )
-            outcome = run_case_pages(phase)
-        finally:
-            fresh.stop()
-        problems.extend(fresh.log_problems())
-        progress(
-            f"{size:,} cases: case pages, logging {name.split('_')[0]}: "
-            f"{outcome['requests_per_second']:.0f} req/s, p50 {outcome['p50_ms']:.1f} ms, "
-            f"{outcome['errors']} errors"
-        )
-        return outcome
-
+    servers = {
+        "on": Gunicorn(plan, OUT_DIR / f"gunicorn-{size}-logging-on.log"),
+        "off": Gunicorn(
+            plan,
+            OUT_DIR / f"gunicorn-{size}-logging-off.log",
+            extra_env={"MEDIATION_BENCH_ACCESS_LOG_OFF": "true"},
+        ),
+    }
     progress(
         f"{size:,} cases: what logging costs the case page, {plan.logging_clients} clients, "
-        f"on / off / on (a fresh server each), {plan.logging_warmup_seconds:.0f} s warm-up + "
-        f"{plan.logging_seconds:.0f} s each"
+        f"{plan.logging_rounds} rounds of on then off, {plan.logging_warmup_seconds:.0f} s "
+        f"warm-up + {plan.logging_seconds:.0f} s each"
     )
-    on_before = run("on_before", {})
-    off = run("off", {"MEDIATION_BENCH_ACCESS_LOG_OFF": "true"})
-    on_after = run("on_after", {})
-    result = compare(on_before, off, on_after)
-    result["server_log_problems"] = problems
-    progress(f"{size:,} cases: logging on / off: {result['ratio']:.1%}")
+    runs: dict[str, list[dict[str, Any]]] = {"on": [], "off": []}
+    try:
+        for fresh in servers.values():
+            fresh.start()
+        for number in range(plan.logging_rounds):
+            for name, fresh in servers.items():
+                phase = CasePagePhase(
+                    name=f"{name}_{number}",
+                    host=HOST,
+                    port=fresh.port,
+                    clients=plan.logging_clients,
+                    warmup_seconds=plan.logging_warmup_seconds,
+                    seconds=plan.logging_seconds,
+                    cookies=tuple(client.cookies.items()),
+                    references=tuple(references),
+                )
+                runs[name].append(run_case_pages(phase))
+    finally:
+        for fresh in servers.values():
+            fresh.stop()
+    result = compare(runs["on"], runs["off"])
+    result["server_log_problems"] = [
+        problem for fresh in servers.values() for problem in fresh.log_problems()
+    ]
+    rounds = ", ".join(f"{row['on']:.0f}/{row['off']:.0f}" for row in result["rounds"])
+    progress(
+        f"{size:,} cases: case pages, logging on {result['on_requests_per_second']:.0f} req/s, "
+        f"off {result['off_requests_per_second']:.0f} req/s: {result['ratio']:.1%} "
+        f"(rounds on/off: {rounds})"
+    )
     return result

@@ -165,6 +165,11 @@ class AccessEvent(models.Model):
                 condition=models.Q(break_glass_id__isnull=False),
                 name="access_event_break_glass_time",
             ),
+            # A rare purpose or action over a long window (key management over a
+            # year): without these the newest-first walk of the time index reads
+            # the whole window to find a few events (0.25-0.33 s at 10,000,000).
+            models.Index(fields=["purpose", "occurred_at"], name="access_event_purpose_time"),
+            models.Index(fields=["action", "occurred_at"], name="access_event_action_time"),
             # The sealer's order (decision 0014).
             models.Index(fields=["xact_id", "id"], name="access_event_seal_order"),
         ]
