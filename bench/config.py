@@ -181,7 +181,7 @@ class Plan:
     # reading case pages from a server with the access log on and one with it off,
     # in alternating rounds.
     logging_clients: int = 4
-    logging_rounds: int = 6
+    logging_rounds: int = 8
     logging_warmup_seconds: float = 1.0
     logging_seconds: float = field(default_factory=lambda: _env_float("BENCH_LOGGING_SECONDS", 5.0))
     # The access log on its own databases: sealing and verifying (``bench.access_log``),
