@@ -9,6 +9,7 @@ filters over 10,000,000 events). One per-size phase, ``logging``
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from collections.abc import Callable
@@ -35,8 +36,6 @@ def _module(*args: str, timeout: float) -> None:
 
 def measure_access_log(plan: Any, progress: Callable[[str], None]) -> Results:
     """Seal and verify ``plan.access_log_events`` events (bench.access_log)."""
-    import json
-
     out = OUT_DIR / "access_log.json"
     progress(
         f"Access log: sealing and verifying {plan.access_log_events:,} events (bench.access_log)"
@@ -55,8 +54,6 @@ def measure_access_log(plan: Any, progress: Callable[[str], None]) -> Results:
 
 def measure_log_review(plan: Any, progress: Callable[[str], None]) -> Results:
     """Time the review's filters over ``plan.log_review_events`` events (bench.log_review)."""
-    import json
-
     out = OUT_DIR / "log_review.json"
     progress(f"Access log review: {plan.log_review_events:,} events (bench.log_review)")
     _module(

@@ -14,17 +14,14 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case as DbCase
 from django.db.models import (
     Count,
     Exists,
     IntegerField,
     OuterRef,
-    Q,
     QuerySet,
     Subquery,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext
@@ -173,13 +170,9 @@ def community_mediator_rows(case: Case, needs: CaseNeeds) -> list[dict[str, Any]
     on_case = Exists(
         CaseAssignment.objects.filter(case=case, mediator=OuterRef("pk"), ended_at__isnull=True)
     )
-    # The load is counted only for mediators who take new cases: the count is
-    # the costly part, and nobody else is suggested.
-    takes_cases = Q(mediator_profile__isnull=True) | Q(mediator_profile__is_available=True)
-    load = DbCase(When(takes_cases, then=active_load()), default=Value(0))
     return list(
         community_mediators(case.community_id)
-        .annotate(load=load, declared=declared, on_case=on_case)
+        .annotate(load=active_load(), declared=declared, on_case=on_case)
         .values(*_PROFILE_COLUMNS, "mediator_profile__is_available", "load", "declared", "on_case")
     )
 
