@@ -864,8 +864,8 @@ def _breakdown(results: Results) -> list[str]:
     out = [
         "## Where the case list's time goes (in-process)\n",
         "Median of 30 requests through `django.test.Client` (no HTTP, no gunicorn), against "
-        "the selector alone: `case_list_for_user` (roles, access event INSERT) and fetching "
-        "the page of cases with their assignments. The rest is middleware, session and user, "
+        "the selector alone: `case_list_for_user` (roles, access event INSERT), fetching "
+        "the page of cases as rows and their mediators. The rest is middleware, session and user, "
         "building the rows and rendering the page template.\n",
         _table(["Cases", "Rows", "Whole page ms", "Selector + queries ms", "Rest ms"], rows),
         f"Each extra row costs {per_row}. Share of profiled time (cProfile, 20 requests of "

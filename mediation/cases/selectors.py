@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet, Subquery
+from django.db.models import Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -98,22 +101,17 @@ class CaseFilters:
     community_id: int | None = None
 
 
-def case_list_for_user(*, user: User, filters: CaseFilters | None = None) -> QuerySet[Case]:
-    """Return the cases ``user`` may see, newest first, ready for a list page.
+def case_list_for_user(
+    *, user: User, filters: CaseFilters | None = None
+) -> QuerySet[Case, dict[str, Any]]:
+    """Return the list rows (``LIST_COLUMNS``) of the cases ``user`` may see, newest first.
 
     Lists show no personal data, so one access event records the request.
-    Filters narrow the scope, never widen it.
+    Filters narrow the scope, never widen it. Rows are plain dicts, not model
+    instances: a list page shows a few columns of many cases.
     """
     filters = filters or CaseFilters()
     scope = staff_scope(user=user)
-    active = Prefetch(
-        "assignments",
-        queryset=CaseAssignment.objects.filter(ended_at__isnull=True)
-        .select_related("mediator")
-        .only("case_id", "role", "assigned_at", "mediator__username")
-        .order_by("role", "assigned_at"),
-        to_attr="active_assignments",
-    )
     access_event_record(
         actor=Actor.staff(user.pk, _list_role(scope)),
         action=Action.LIST,
@@ -129,12 +127,20 @@ def case_list_for_user(*, user: User, filters: CaseFilters | None = None) -> Que
     if filters.community_id is not None:
         cases = cases.filter(community_id=filters.community_id)
     # Only the columns a list shows: never the ciphertext of personal fields.
-    return (
-        cases.select_related("community")
-        .only(*LIST_COLUMNS)
-        .prefetch_related(active)
-        .order_by("-submitted_at", "-id")
+    return cases.values(*LIST_COLUMNS).order_by("-submitted_at", "-id")
+
+
+def active_mediator_names(case_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, list[str]]:
+    """Return the usernames of each case's active mediators, lead first, in one query."""
+    names: dict[uuid.UUID, list[str]] = defaultdict(list)
+    rows = (
+        CaseAssignment.objects.filter(case_id__in=list(case_ids), ended_at__isnull=True)
+        .order_by("role", "assigned_at")
+        .values_list("case_id", "mediator__username")
     )
+    for case_id, username in rows:
+        names[case_id].append(username)
+    return names
 
 
 @dataclass(frozen=True)
@@ -151,8 +157,8 @@ class TriageNotAvailable(Http404):
     """Only coordinators have a triage queue."""
 
 
-def triage_queue_for_user(*, user: User, filters: TriageFilters) -> QuerySet[Case]:
-    """Return new requests in ``user``'s communities, oldest first, and log the list.
+def triage_queue_for_user(*, user: User, filters: TriageFilters) -> QuerySet[Case, dict[str, Any]]:
+    """Return the list rows of new requests in ``user``'s communities, oldest first; log it.
 
     Lists show no personal data (the safety flag is shown to coordinators
     only, to route the case to screening), so one event records the request.
@@ -184,7 +190,7 @@ def triage_queue_for_user(*, user: User, filters: TriageFilters) -> QuerySet[Cas
         object_id=None,
         purpose=Purpose.TRIAGE,
     )
-    return cases.select_related("community").only(*TRIAGE_COLUMNS).order_by("submitted_at", "id")
+    return cases.values(*TRIAGE_COLUMNS).order_by("submitted_at", "id")
 
 
 def parties_signing_in_with(reference: str) -> QuerySet[Party]:
