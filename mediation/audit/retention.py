@@ -88,7 +88,8 @@ def prune_access_log(*, exported: Iterable[str], dry_run: bool = False) -> Pruni
     through = anchors[-1]
     if dry_run:
         doomed = AccessLogSeal.objects.filter(position__lte=through).count()
-        return PruningResult(through, doomed, doomed, dry_run=True)
+        stale = _stale_break_glass(cutoff, pruned_through=through)
+        return PruningResult(through, doomed, doomed, True, len(stale))
     steps = AccessLogCheckpoint.objects.filter(
         position__gte=report.first_position, position__lte=through
     ).order_by("position")
@@ -103,17 +104,23 @@ def prune_access_log(*, exported: Iterable[str], dry_run: bool = False) -> Pruni
     return PruningResult(through, removed_events, removed_seals, False, len(stale))
 
 
-def _stale_break_glass(cutoff: datetime) -> list[uuid.UUID]:
-    """Return the break-glass records granted before ``cutoff`` that no event still names."""
+def _stale_break_glass(cutoff: datetime, *, pruned_through: int = 0) -> list[uuid.UUID]:
+    """Return the break-glass records granted before ``cutoff`` that no event names.
+
+    ``pruned_through`` (a dry run) leaves out the events sealed up to that
+    position, as if they were already gone.
+    """
     old = list(BreakGlassAccess.objects.filter(granted_at__lt=cutoff).values_list("pk", flat=True))
     if not old:
         return []
-    named = set(
-        AccessEvent.objects.filter(break_glass_id__in=old).values_list("break_glass_id", flat=True)
-    )
+    events = AccessEvent.objects.all()
+    if pruned_through:
+        sealed = AccessLogSeal.objects.filter(position__lte=pruned_through).values("event_id")
+        events = events.exclude(id__in=sealed)
+    named = set(events.filter(break_glass_id__in=old).values_list("break_glass_id", flat=True))
     named |= {
         uuid.UUID(value)
-        for value in AccessEvent.objects.filter(
+        for value in events.filter(
             object_type=BREAK_GLASS, object_id__in=[str(pk) for pk in old]
         ).values_list("object_id", flat=True)
     }

@@ -164,7 +164,9 @@ def test_the_retention_period_is_a_setting(settings) -> None:
     assert retention_cutoff(now).year == now.year - 6
 
 
-def test_old_break_glass_records_go_with_the_last_events_that_name_them(tmp_path: Path) -> None:
+def test_old_break_glass_records_go_with_the_last_events_that_name_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from mediation.accounts.models import User
     from mediation.audit.models import BreakGlassAccess
     from mediation.privacy.crypto import data_key_new
@@ -205,8 +207,17 @@ def test_old_break_glass_records_go_with_the_last_events_that_name_them(tmp_path
         break_glass_id=still_named.pk,
     )
     assert record_under.pk
+    capsys.readouterr()
+
+    call_command("prune_access_log", checkpoints=tmp_path / "checkpoints.jsonl", dry_run=True)
+    said = capsys.readouterr().out
+    assert "Would remove 5 access events and 5 seals" in said
+    # Counted as if the old events were gone: ``gone`` is named only by one of them.
+    assert "Would remove 1 break-glass records" in said
+    assert BreakGlassAccess.objects.count() == 3
 
     call_command("prune_access_log", checkpoints=tmp_path / "checkpoints.jsonl")
+    assert "Removed 1 break-glass records" in capsys.readouterr().out
 
     left = set(BreakGlassAccess.objects.values_list("pk", flat=True))
     assert left == {still_named.pk, recent.pk}
