@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bench.config import OUT_DIR, ROOT
-from bench.report_casework import check, label, table
+from bench.report_common import check, label, table
 
 Results = dict[str, Any]
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from bench.report_common import check, label, ms, outside_share, table
+
 Results = dict[str, Any]
 
 LIST, DETAIL, TRIAGE = "GET /cases/", "GET /cases/<reference>/", "GET /cases/triage/"
@@ -23,30 +25,6 @@ STAFF_ROWS = (
     ("list_200", "GET /cases/?per_page=200"),
 )
 FOUNDATION_SIZES = (10_000, 100_000)
-
-
-def check(name: str, measured: str, target: str, passed: bool, kind: str) -> dict[str, Any]:
-    return {
-        "name": name,
-        "measured": measured,
-        "target": target,
-        "passed": bool(passed),
-        "kind": kind,  # "target": from the issue; "sanity": the run itself was sound
-    }
-
-
-def label(size: int) -> str:
-    return f"{size // 1_000_000}M" if size >= 1_000_000 else f"{size // 1000}k"
-
-
-def ms(value: float) -> str:
-    return f"{value:.1f}"
-
-
-def table(header: list[str], rows: list[list[str]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return "\n".join(lines) + "\n"
 
 
 # ---- checks ------------------------------------------------------------------------
@@ -156,12 +134,6 @@ def seeding_check(results: Results, targets: Results) -> list[dict[str, Any]]:
     ]
 
 
-def _outside_share(phases: list[Results], cpus: int) -> float:
-    wall = sum(phase["outside_wall_seconds"] for phase in phases)
-    cpu = sum(phase["outside_cpu_seconds"] for phase in phases)
-    return cpu / (wall * cpus) if wall and cpus else 0.0
-
-
 def suggestion_runs(results: Results) -> list[Results]:
     """The suggestions phase's runs (one per number of cases; older results had one)."""
     runs = results.get("suggestions", [])
@@ -202,7 +174,7 @@ def once_checks(results: Results, targets: Results) -> list[dict[str, Any]]:
         )
     if measured:
         cpus = results["machine"]["logical_cpus"]
-        share = _outside_share(measured, cpus)
+        share = outside_share(measured, cpus)
         checks.append(
             check(
                 "Suggestions and PDFs: CPU used outside the benchmark",
