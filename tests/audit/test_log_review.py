@@ -1,10 +1,11 @@
-"""The privacy officer's access log review: scope, filters, pages, flags and the CSV export."""
+"""The privacy officer's access log review: who may read it, filters and pages.
+
+Unusual patterns are in ``test_log_flags.py``, the CSV export in ``test_log_export.py``.
+"""
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import uuid
 
 import pytest
@@ -15,8 +16,6 @@ from django.utils import timezone
 
 from mediation.accounts.models import Role
 from mediation.audit.context import audit_context
-from mediation.audit.export import spreadsheet_safe
-from mediation.audit.flags import Thresholds
 from mediation.audit.models import (
     AccessEvent,
     Action,
@@ -29,39 +28,17 @@ from mediation.audit.models import (
 )
 from mediation.audit.review import Cursor
 from mediation.cases.log_review import (
-    EXPORT_ROW_CAP,
     LOG_OBJECT_TYPE,
     LogQuery,
     LogQueryError,
     LogReviewNotAvailable,
-    access_log_flags,
     access_log_review,
 )
 from mediation.cases.models import SafetyScreening, ScreeningDecision
 from mediation.cases.references import display
+from tests.audit.log_review_helpers import EVENTS, EXPORT, FLAGS, _event
 from tests.conftest import Cast, client_for
 from tests.factories import staff_with_role
-
-EVENTS = reverse("log_review:events")
-FLAGS = reverse("log_review:flags")
-EXPORT = reverse("log_review:export")
-
-
-def _event(**fields: object) -> AccessEvent:
-    values: dict[str, object] = {
-        "occurred_at": timezone.now() - datetime.timedelta(hours=1),
-        "actor_type": ActorType.STAFF,
-        "actor_id": "",
-        "actor_role": ActorRole.COORDINATOR,
-        "action": Action.VIEW,
-        "outcome": Outcome.SUCCESS,
-        "object_type": "case",
-        "object_id": "",
-        "purpose": Purpose.CASEWORK,
-        "channel": Channel.WEB,
-    }
-    values.update(fields)
-    return AccessEvent.objects.create(**values)
 
 
 def _ids(query: LogQuery, cast: Cast, **kwargs: object) -> list[int]:
@@ -401,202 +378,6 @@ def test_a_page_takes_the_same_queries_whatever_its_size_and_never_counts(cast: 
     assert not any("COUNT(" in sql.upper() for sql in large)
 
 
-# ---- unusual patterns ------------------------------------------------------
-
-
-def test_flags_stay_quiet_on_ordinary_work(cast: Cast) -> None:
-    noon = timezone.make_aware(
-        datetime.datetime.combine(
-            timezone.localdate() - datetime.timedelta(days=1), datetime.time(12)
-        )
-    )
-    for case in (cast.assigned_case, cast.unassigned_case):
-        _event(
-            actor_id=str(cast.coordinator.pk),
-            object_id=str(case.pk),
-            community_id=cast.community.pk,
-            occurred_at=noon,
-        )
-
-    report = access_log_flags(user=cast.privacy_officer)
-
-    assert report.staff_case_views == []
-    assert report.quiet_hour_activity == []
-    assert report.failed_status_checks == []
-
-
-def test_flags_fire_on_break_glass_refusals_night_work_and_guessed_codes(cast: Cast) -> None:
-    yesterday = timezone.localdate() - datetime.timedelta(days=1)
-    night = timezone.make_aware(datetime.datetime.combine(yesterday, datetime.time(23, 30)))
-    noon = timezone.make_aware(datetime.datetime.combine(yesterday, datetime.time(12)))
-    for case_id in [uuid.uuid4() for _ in range(3)]:
-        _event(
-            actor_id=str(cast.outsider.pk),
-            object_id=str(case_id),
-            community_id=cast.community.pk,
-            purpose=Purpose.BREAK_GLASS,
-            break_glass_id=uuid.uuid4(),
-            occurred_at=noon,
-        )
-    for _ in range(5):
-        _event(
-            actor_id=str(cast.other_mediator.pk),
-            outcome=Outcome.REFUSED,
-            object_id=str(cast.assigned_case.pk),
-            community_id=cast.community.pk,
-            occurred_at=noon,
-        )
-    _event(actor_id=str(cast.mediator.pk), community_id=cast.community.pk, occurred_at=night)
-    for _ in range(10):
-        _event(
-            actor_type=ActorType.ANONYMOUS,
-            actor_role="",
-            outcome=Outcome.REFUSED,
-            object_id=str(cast.unassigned_case.pk),
-            community_id=cast.community.pk,
-            purpose=Purpose.SELF_SERVICE,
-            occurred_at=noon,
-        )
-
-    report = access_log_flags(user=cast.privacy_officer)
-
-    views = {row.username: row for row in report.staff_case_views}
-    assert views["outsider"].break_glass_cases == 3
-    assert views["other_mediator"].refused_views == 5
-    assert [row.username for row in report.quiet_hour_activity] == ["mediator"]
-    assert [(row.reference, row.attempts) for row in report.failed_status_checks] == [
-        (display(cast.unassigned_case.reference), 10)
-    ]
-    assert "username=outsider" in views["outsider"].query
-
-
-def test_flags_respect_their_thresholds(cast: Cast) -> None:
-    for _ in range(2):
-        _event(
-            actor_id=str(cast.other_mediator.pk),
-            outcome=Outcome.REFUSED,
-            object_id=str(cast.assigned_case.pk),
-            community_id=cast.community.pk,
-        )
-
-    assert access_log_flags(user=cast.privacy_officer).staff_case_views == []
-    fired = access_log_flags(user=cast.privacy_officer, thresholds=Thresholds(refused_case_views=2))
-    assert [row.refused_views for row in fired.staff_case_views] == [2]
-
-
-def test_flags_ignore_other_communities(cast: Cast) -> None:
-    for _ in range(10):
-        _event(
-            actor_type=ActorType.ANONYMOUS,
-            actor_role="",
-            outcome=Outcome.REFUSED,
-            object_id=str(cast.other_community_case.pk),
-            community_id=cast.other_community.pk,
-        )
-
-    assert access_log_flags(user=cast.privacy_officer).failed_status_checks == []
-
-
-def test_the_flags_page_links_each_flag_to_the_filtered_log(cast: Cast) -> None:
-    for _ in range(10):
-        _event(
-            actor_type=ActorType.ANONYMOUS,
-            actor_role="",
-            outcome=Outcome.FAILED,
-            object_id=str(cast.unassigned_case.pk),
-            community_id=cast.community.pk,
-        )
-    client = client_for(cast.privacy_officer)
-
-    html = client.get(FLAGS).content.decode()
-
-    assert f"reference={cast.unassigned_case.reference}" in html
-    assert (
-        client.get(FLAGS, {"date_from": "2026-01-01", "date_to": "2026-03-01"}).status_code == 400
-    )
-
-
-# ---- CSV export ------------------------------------------------------------
-
-
-@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
-def test_cells_that_could_run_as_formulas_are_neutralised(start: str) -> None:
-    assert spreadsheet_safe(f"{start}1+1") == f"'{start}1+1"
-    assert spreadsheet_safe("a=1") == "a=1"
-    assert spreadsheet_safe(None) == ""
-
-
-def _export(cast: Cast, **filters: str) -> list[list[str]]:
-    response = client_for(cast.privacy_officer).post(EXPORT, filters)
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith("text/csv")
-    assert response["Content-Disposition"].startswith('attachment; filename="access-log-')
-    text = b"".join(response.streaming_content).decode()  # type: ignore[attr-defined]
-    return list(csv.reader(io.StringIO(text)))
-
-
-def test_the_export_neutralises_injected_formulas(cast: Cast) -> None:
-    _event(
-        actor_type=ActorType.SYSTEM,
-        actor_id="=cmd|' /C calc'!A0",
-        actor_role="",
-        object_type="case",
-        object_id='+HYPERLINK("http://evil.example")',
-        community_id=cast.community.pk,
-    )
-
-    rows = _export(cast)
-
-    header, cells = rows[0], [cell for row in rows[1:] for cell in row]
-    assert header[0] == "event_id"
-    assert "'=cmd|' /C calc'!A0" in cells
-    assert '\'+HYPERLINK("http://evil.example")' in cells
-    assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in cells)
-
-
-def test_the_export_is_logged_and_holds_the_filtered_events(cast: Cast) -> None:
-    mine = _event(
-        actor_id=str(cast.mediator.pk),
-        object_id=str(cast.assigned_case.pk),
-        community_id=cast.community.pk,
-    )
-    _event(actor_id=str(cast.coordinator.pk), community_id=cast.community.pk)
-
-    rows = _export(cast, username="mediator")
-
-    assert [row[0] for row in rows[1:]] == [str(mine.pk)]
-    record = dict(zip(rows[0], rows[1], strict=True))
-    assert record["actor_username"] == "mediator"
-    assert record["case_reference"] == cast.assigned_case.reference
-    assert "Assigned: loud music" not in ",".join(rows[1])
-    export = AccessEvent.objects.get(action=Action.EXPORT)
-    assert (export.object_type, export.purpose, export.actor_id) == (
-        LOG_OBJECT_TYPE,
-        Purpose.REVIEW,
-        str(cast.privacy_officer.pk),
-    )
-
-
-def test_the_export_needs_a_post_with_its_csrf_token(cast: Cast) -> None:
-    client = client_for(cast.privacy_officer)
-    assert client.get(EXPORT).status_code == 405
-    client.handler.enforce_csrf_checks = True  # type: ignore[attr-defined]
-    assert client.post(EXPORT).status_code == 403
-    assert not AccessEvent.objects.filter(action=Action.EXPORT).exists()
-
-
-def test_the_export_with_a_bad_filter_goes_back_to_the_log(cast: Cast) -> None:
-    response = client_for(cast.privacy_officer).post(EXPORT, {"username": "nobody-here"})
-
-    assert response.status_code == 302
-    assert response["Location"] == f"{EVENTS}?username=nobody-here"
-    assert not AccessEvent.objects.filter(action=Action.EXPORT).exists()
-
-
-def test_the_export_is_capped() -> None:
-    assert EXPORT_ROW_CAP == 100_000
-
-
 def test_break_glass_accesses_of_a_case_are_part_of_its_history(cast: Cast) -> None:
     access = BreakGlassAccess.objects.create(
         user=cast.outsider,
@@ -614,52 +395,3 @@ def test_break_glass_accesses_of_a_case_are_part_of_its_history(cast: Cast) -> N
     )
 
     assert opened.pk in _ids(LogQuery(reference=cast.unassigned_case.reference), cast)
-
-
-def test_quiet_hours_come_from_the_settings(cast: Cast, settings) -> None:  # type: ignore[no-untyped-def]
-    settings.MEDIATION_REVIEW_QUIET_HOURS = (12, 14)
-    yesterday = timezone.localdate() - datetime.timedelta(days=1)
-    lunch = timezone.make_aware(datetime.datetime.combine(yesterday, datetime.time(12, 30)))
-    _event(actor_id=str(cast.coordinator.pk), community_id=cast.community.pk, occurred_at=lunch)
-    _event(
-        actor_id=str(cast.mediator.pk),
-        community_id=cast.community.pk,
-        occurred_at=lunch + datetime.timedelta(hours=10),
-    )
-
-    report = access_log_flags(user=cast.privacy_officer)
-
-    assert report.quiet_hours == (12, 14)
-    assert [row.username for row in report.quiet_hour_activity] == ["coordinator"]
-
-
-def test_many_failed_status_checks_from_one_client_are_flagged_across_cases(cast: Cast) -> None:
-    cases = [cast.unassigned_case, cast.assigned_case]
-    for number in range(20):
-        _event(
-            actor_type=ActorType.ANONYMOUS,
-            actor_role="",
-            outcome=Outcome.REFUSED,
-            object_id=str(cases[number % 2].pk),
-            community_id=cast.community.pk,
-            purpose=Purpose.SELF_SERVICE,
-            client="3f9a0c1e",
-        )
-    for _ in range(19):  # below the threshold
-        _event(
-            actor_type=ActorType.ANONYMOUS,
-            actor_role="",
-            outcome=Outcome.REFUSED,
-            object_id=str(cast.unassigned_case.pk),
-            community_id=cast.community.pk,
-            client="0000aaaa",
-        )
-
-    report = access_log_flags(user=cast.privacy_officer)
-
-    assert [(row.client, row.attempts, row.cases) for row in report.failed_checks_by_client] == [
-        ("3f9a0c1e", 20, 2)
-    ]
-    page = client_for(cast.privacy_officer).get("/audit/log/flags/").content.decode()
-    assert "3f9a0c1e" in page
-    assert "0000aaaa" not in page

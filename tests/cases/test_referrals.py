@@ -1,28 +1,25 @@
-"""Referral to a partner organisation: consent per partner, a minimal packet, what was sent."""
+"""Referral to a partner organisation: consent per partner, a minimal packet, what was sent.
+
+The referral page (preview, sending, withdrawing, who may refer) is in ``test_referral_page.py``.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import smtplib
-from collections.abc import Iterator, Sequence
 from typing import Any
 
 import pytest
 from django.core import mail
-from django.urls import reverse
-from django.utils import timezone
 
-from mediation.accounts.models import User
 from mediation.audit.context import audit_context
 from mediation.audit.models import AccessEvent, Action, Channel, Purpose
 from mediation.audit.models import Outcome as EventOutcome
 from mediation.cases import referral_services
 from mediation.cases.models import (
     Case,
-    CaseAssignment,
     CaseEvent,
-    ContactChannel,
     EventKind,
     Partner,
     PartnerKind,
@@ -36,102 +33,33 @@ from mediation.cases.referral_packet import ReferralRefused, referral_notice
 from mediation.cases.referral_services import (
     REFERRAL_OBJECT_TYPE,
     referral_consent_withdraw,
-    referral_send,
 )
-from mediation.cases.selectors import CaseNotFound
-from mediation.cases.services import Contact, party_add_other
 from mediation.cases.workflow import TransitionRefused, case_transition
 from mediation.consent.models import ConsentMethod, ConsentPurpose, ConsentRecord
 from mediation.consent.notices import CONTACT_NOTICE, REFERRAL_NOTICE
 from mediation.consent.services import consent_in_force, consent_record, consents_in_force
-from mediation.privacy import fields
-from mediation.privacy.crypto import CaseCipher
+from tests.cases.referral_helpers import (
+    DESCRIPTION,
+    OTHER_IDENTITY,
+    OTHER_PHONE,
+    REQUESTER_PHONE,
+    SAFETY_MARKER,
+    _party,
+    _send,
+    _url,
+    case_in_screening,
+)
 from tests.conftest import Cast, client_for
-from tests.factories import CommunityFactory, make_case
+from tests.factories import CommunityFactory
 
-pytestmark = pytest.mark.django_db
-
-DESCRIPTION = "The fence between our gardens fell & nobody will fix it."
-REQUESTER_PHONE = "13800000001"
-SAFETY_MARKER = "he-threatened-me-at-the-gate"
-OTHER_IDENTITY = "Mr Wang upstairs"
-OTHER_PHONE = "13900000002"
+# Refusals inside a transaction are kept in the audit context, as in a request.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("web_audit_context")]
 
 
 @pytest.fixture
 def case(cast: Cast) -> Case:
     """A case in screening: a requester with safety answers, and a notified other party."""
-    case = make_case(
-        community=cast.community,
-        description=DESCRIPTION,
-        contact=Contact(channel=ContactChannel.PHONE, detail=REQUESTER_PHONE, times=("evenings",)),
-    )
-    case = Case.objects.select_related("data_key").get(pk=case.pk)
-    cipher = CaseCipher.for_data_key(case.data_key)
-    requester = Party.objects.get(case=case, role=PartyRole.REQUESTER)
-    fields.encrypt(requester, "safety_answers", json.dumps({"threats": SAFETY_MARKER}), cipher)
-    requester.language = "zh-hans"
-    requester.save(update_fields=["safety_answers", "language"])
-    other = party_add_other(
-        case=case,
-        identity=OTHER_IDENTITY,
-        contact_json=json.dumps({"approach": "centre", "detail": OTHER_PHONE}),
-    )
-    Party.objects.filter(pk=other.pk).update(notified_at=timezone.now(), contacted_via="phone")
-    Case.objects.filter(pk=case.pk).update(status=Status.SCREENING)
-    case.refresh_from_db()
-    return case
-
-
-@pytest.fixture
-def partner(cast: Cast) -> Partner:
-    partner = Partner.objects.create(
-        slug="riverside-legal-aid",
-        name_en="Riverside Legal Aid",
-        name_zh="河畔法律援助中心",
-        kind=PartnerKind.LEGAL_AID,
-        email="referrals@legal-aid.example.org",
-    )
-    partner.communities.add(cast.community)
-    return partner
-
-
-@pytest.fixture(autouse=True)
-def _web_audit_context() -> Iterator[None]:
-    # Refusals inside a transaction are kept in the audit context, as in a request.
-    with audit_context(channel=Channel.WEB):
-        yield
-
-
-def _party(case: Case, role: str) -> Party:
-    return Party.objects.get(case=case, role=role)
-
-
-def _send(
-    user: User,
-    case: Case,
-    partner: Partner,
-    items: Sequence[str] = (),
-    *,
-    role: str = PartyRole.REQUESTER,
-    consent_now: bool = True,
-    language: str = "zh-hans",
-    expected_digest: str = "",
-) -> Referral:
-    return referral_send(
-        user=user,
-        reference=case.reference,
-        party_id=_party(case, role).pk,
-        partner_id=partner.pk,
-        items=items,
-        consent_now=consent_now,
-        language=language,
-        expected_digest=expected_digest,
-    )
-
-
-def _url(case: Case, name: str = "referral") -> str:
-    return reverse(f"cases:{name}", kwargs={"reference": case.reference})
+    return case_in_screening(cast)
 
 
 # ---- consent -------------------------------------------------------------
@@ -489,160 +417,3 @@ def test_the_reason_referred_also_needs_a_referral(cast: Cast, case: Case) -> No
 def test_the_case_page_offers_closing_as_referred(cast: Cast, case: Case) -> None:
     response = client_for(cast.coordinator).get(_url(case, "detail"))
     assert 'value="referred"' in response.content.decode()
-
-
-# ---- the page ------------------------------------------------------------
-
-
-def _choose(party: Party, partner: Partner, items: Sequence[str] = ()) -> dict[str, Any]:
-    return {"party": str(party.pk), "partner": str(partner.pk), "items": list(items)}
-
-
-def test_the_page_lists_parties_partners_and_items(
-    cast: Cast, case: Case, partner: Partner
-) -> None:
-    response = client_for(cast.coordinator).get(_url(case))
-    text = response.content.decode()
-    assert response.status_code == 200
-    assert "Riverside Legal Aid (Legal aid)" in text
-    assert "Requester" in text
-    assert "Other party" in text
-    for item in (ReferralItem.LANGUAGE, ReferralItem.CONTACT, ReferralItem.DESCRIPTION):
-        assert f'value="{item.value}"' in text
-    # Nothing is decrypted on this page.
-    assert REQUESTER_PHONE not in text
-    assert DESCRIPTION not in text
-
-
-def test_the_page_shows_only_partners_serving_the_community(
-    cast: Cast, case: Case, partner: Partner
-) -> None:
-    elsewhere = Partner.objects.create(
-        slug="hillview-housing",
-        name_en="Hillview Housing Advice",
-        name_zh="山景住房咨询",
-        kind=PartnerKind.HOUSING_ADVICE,
-        email="h@example.org",
-    )
-    elsewhere.communities.add(cast.other_community)
-    text = client_for(cast.coordinator).get(_url(case)).content.decode()
-    assert "Riverside Legal Aid" in text
-    assert "Hillview Housing Advice" not in text
-
-
-def test_the_preview_shows_exactly_what_will_be_sent_and_the_notice(
-    cast: Cast, case: Case, partner: Partner
-) -> None:
-    client = client_for(cast.coordinator)
-    requester = _party(case, PartyRole.REQUESTER)
-    response = client.post(
-        _url(case), _choose(requester, partner, ["contact"]) | {"action": "preview"}
-    )
-    text = response.content.decode()
-
-    assert response.status_code == 200
-    assert REQUESTER_PHONE in text
-    assert DESCRIPTION not in text
-    assert SAFETY_MARKER not in text
-    assert referral_notice(partner).text_in("en") in text
-    assert referral_notice(partner).text_in("zh-hans") in text
-    assert response.context["preview"].packet.digest in text
-    assert mail.outbox == []
-    assert not Referral.objects.exists()
-    viewed = AccessEvent.objects.get(action=Action.VIEW, object_id=str(case.pk))
-    assert viewed.purpose == Purpose.TRIAGE
-
-
-def test_sending_from_the_page_needs_their_agreement_then_sends(
-    cast: Cast, case: Case, partner: Partner
-) -> None:
-    client = client_for(cast.coordinator)
-    requester = _party(case, PartyRole.REQUESTER)
-    chosen = _choose(requester, partner, ["language"])
-    digest = (
-        client.post(_url(case), chosen | {"action": "preview"}).context["preview"].packet.digest
-    )
-
-    unconfirmed = client.post(_url(case), chosen | {"action": "send", "digest": digest})
-    assert unconfirmed.status_code == 400
-    assert "confirm that they agreed" in unconfirmed.content.decode()
-    assert mail.outbox == []
-
-    sent = client.post(
-        _url(case),
-        chosen | {"action": "send", "digest": digest, "agreed": "on", "notice_language": "zh-hans"},
-        follow=True,
-    )
-    text = sent.content.decode()
-    assert sent.redirect_chain[-1][0] == _url(case)
-    assert "The referral was sent to Riverside Legal Aid" in text
-    assert len(mail.outbox) == 1
-    referral = Referral.objects.get()
-    assert referral.shared == ["category", "language"]
-    assert hashlib.sha256(mail.outbox[0].body.encode()).hexdigest() == digest
-    # The history lists it, and the consent is on record with a way to withdraw it.
-    assert "Their preferred language" in text
-    assert "They withdrew this consent" in text
-
-
-def test_the_page_explains_a_refusal(cast: Cast, case: Case, partner: Partner) -> None:
-    client = client_for(cast.coordinator)
-    other = _party(case, PartyRole.OTHER_PARTY)
-    response = client.post(
-        _url(case), _choose(other, partner, ["description"]) | {"action": "preview"}
-    )
-    assert response.status_code == 400
-    assert "There is a problem" in response.content.decode()
-    assert "only in a referral of the requester" in response.content.decode()
-
-
-def test_the_page_withdraws_a_consent_when_the_party_says_so(
-    cast: Cast, case: Case, partner: Partner
-) -> None:
-    _send(cast.coordinator, case, partner)
-    requester = _party(case, PartyRole.REQUESTER)
-    response = client_for(cast.coordinator).post(
-        _url(case, "referral_withdraw"),
-        {"party": str(requester.pk), "partner": str(partner.pk)},
-        follow=True,
-    )
-    assert "their consent is withdrawn" in response.content.decode()
-    assert not consent_in_force(
-        party_id=requester.pk,
-        purpose=ConsentPurpose.REFERRAL,
-        scope="partner:riverside-legal-aid",
-    )
-
-
-@pytest.mark.parametrize("persona", ["mediator", "other_mediator", "privacy_officer", "outsider"])
-def test_only_the_cases_coordinators_may_refer(
-    cast: Cast, case: Case, partner: Partner, persona: str
-) -> None:
-    user = getattr(cast, persona)
-    if persona == "mediator":
-        # Even a mediator assigned to the case: referring is the coordinators' work.
-        CaseAssignment.objects.create(case=case, mediator=user, role="lead")
-    client = client_for(user)
-    requester = _party(case, PartyRole.REQUESTER)
-    chosen = _choose(requester, partner, ["contact", "description"])
-
-    assert client.get(_url(case)).status_code == 404
-    assert client.post(_url(case), chosen | {"action": "preview"}).status_code == 404
-    sent = client.post(
-        _url(case),
-        chosen | {"action": "send", "digest": "0" * 64, "agreed": "on", "notice_language": "en"},
-    )
-    assert sent.status_code == 404
-    withdrawn = client.post(
-        _url(case, "referral_withdraw"), {"party": str(requester.pk), "partner": str(partner.pk)}
-    )
-    assert withdrawn.status_code == 404
-    with pytest.raises(CaseNotFound):
-        _send(user, case, partner, ["contact"])
-
-    assert mail.outbox == []
-    assert not Referral.objects.exists()
-    assert not ConsentRecord.objects.filter(purpose=ConsentPurpose.REFERRAL).exists()
-    assert not AccessEvent.objects.filter(
-        actor_id=str(user.pk), outcome=EventOutcome.SUCCESS, object_id=str(case.pk)
-    ).exists()
