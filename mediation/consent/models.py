@@ -61,6 +61,16 @@ class ConsentRecord(models.Model):
         return f"consent {self.pk}"
 
 
+PARTNER_SCOPE_PREFIX = "partner:"
+
+
 def partner_scope(slug: str) -> str:
     """Return the scope of a consent to share with the partner organisation ``slug``."""
-    return f"partner:{slug}"
+    return f"{PARTNER_SCOPE_PREFIX}{slug}"
+
+
+def scope_partner(scope: str) -> str | None:
+    """Return the partner's short name a consent's ``scope`` names, if it names one."""
+    if not scope.startswith(PARTNER_SCOPE_PREFIX):
+        return None
+    return scope.removeprefix(PARTNER_SCOPE_PREFIX)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
 from django.utils import timezone
 
@@ -37,17 +38,47 @@ def consent_record(
     )
 
 
+@dataclass(frozen=True)
+class ConsentsInForce:
+    """A party's live consents: per unscoped purpose, and the scopes of scoped ones."""
+
+    purposes: dict[str, bool]
+    scopes: dict[str, list[str]]
+
+
+def consents_in_force_all(*, party_id: uuid.UUID) -> ConsentsInForce:
+    """Return the party's live consents, unscoped and scoped, from one query.
+
+    A consent is live when the latest answer for its purpose (and scope) is a
+    consent not withdrawn.
+    """
+    plain: dict[str, bool] = {}
+    scoped: dict[tuple[str, str], bool] = {}
+    records = (
+        ConsentRecord.objects.filter(party_id=party_id)
+        .order_by("recorded_at")
+        .values_list("purpose", "scope", "given", "withdrawn_at")
+    )
+    for purpose, scope, given, withdrawn_at in records:
+        live = given and withdrawn_at is None
+        if scope:
+            scoped[purpose, scope] = live
+        else:
+            plain[purpose] = live
+    scopes: dict[str, list[str]] = {}
+    for (purpose, scope), live in scoped.items():
+        if live:
+            scopes.setdefault(purpose, []).append(scope)
+    return ConsentsInForce(purposes=plain, scopes=scopes)
+
+
 def consents_in_force(*, party_id: uuid.UUID) -> dict[str, bool]:
     """Return, per purpose, whether the party's latest answer is a consent not withdrawn.
 
     Only consents without a scope count here; a consent limited to one partner
     answers ``consent_in_force`` for that scope and nothing broader.
     """
-    latest: dict[str, bool] = {}
-    records = ConsentRecord.objects.filter(party_id=party_id, scope="").order_by("recorded_at")
-    for record in records:
-        latest[record.purpose] = record.given and record.withdrawn_at is None
-    return latest
+    return consents_in_force_all(party_id=party_id).purposes
 
 
 def consent_in_force(*, party_id: uuid.UUID, purpose: str, scope: str = "") -> bool:

@@ -19,14 +19,14 @@ from django.utils.translation import gettext_lazy as _
 from mediation.audit.actors import Actor
 from mediation.audit.models import AccessEvent, Action, ActorRole, ActorType, Outcome, Purpose
 from mediation.audit.services import access_event_record, access_event_record_refused
-from mediation.cases.models import Case, Party, PartyRole
+from mediation.cases.models import Case, Partner, Party, PartyRole
 from mediation.cases.references import normalise as normalise_reference
 from mediation.cases.selectors import parties_signing_in_with
 from mediation.cases.services import party_issue_status_code
 from mediation.cases.stages import Stage, resident_stage
 from mediation.cases.status_codes import code_matches, hash_code
-from mediation.consent.models import ConsentPurpose
-from mediation.consent.services import consents_in_force
+from mediation.consent.models import ConsentPurpose, partner_scope, scope_partner
+from mediation.consent.services import consent_in_force, consents_in_force, consents_in_force_all
 from mediation.intake.notifications import can_email, send_status_code_email
 from mediation.intake.self_service import resident_contact
 
@@ -112,6 +112,8 @@ class ResidentView:
     stage: Stage
     accesses: list[AccessLine]
     consents: dict[str, bool]
+    # The partner organisations this person consented to share with (consent still live).
+    sharing_with: list[Partner]
 
 
 _CASE_FIELDS = ("case__id", "case__reference", "case__status", "case__community_id")
@@ -138,12 +140,32 @@ def resident_status(*, party_id: uuid.UUID) -> ResidentView | None:
         purpose=Purpose.SELF_SERVICE,
         community_id=case.community_id,
     )
+    consents = consents_in_force_all(party_id=party.pk)
     return ResidentView(
         party=party,
         case=case,
         stage=resident_stage(case.status),
         accesses=_accesses(case, party),
-        consents=consents_in_force(party_id=party.pk),
+        consents=consents.purposes,
+        sharing_with=_partners(consents.scopes.get(ConsentPurpose.REFERRAL, [])),
+    )
+
+
+def sharing_partner(*, party: Party, partner_slug: str) -> Partner | None:
+    """Return the partner if this party's consent to share with it is live, else None."""
+    live = consent_in_force(
+        party_id=party.pk, purpose=ConsentPurpose.REFERRAL, scope=partner_scope(partner_slug)
+    )
+    return Partner.objects.filter(slug=partner_slug).first() if live else None
+
+
+def _partners(scopes: list[str]) -> list[Partner]:
+    """Return the partners these consent scopes name (no query when there are none)."""
+    slugs = [slug for slug in map(scope_partner, scopes) if slug]
+    if not slugs:
+        return []
+    return list(
+        Partner.objects.filter(slug__in=slugs).only("slug", "name_en", "name_zh").order_by("slug")
     )
 
 

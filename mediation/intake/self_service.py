@@ -14,7 +14,7 @@ from mediation.audit.models import Action, ActorRole, Purpose
 from mediation.audit.services import access_event_record
 from mediation.cases.models import ContactChannel, Party, PartyRole, Referral, Statement
 from mediation.cases.services import Contact
-from mediation.consent.models import ConsentMethod, ConsentPurpose, ConsentRecord
+from mediation.consent.models import ConsentMethod, ConsentPurpose, ConsentRecord, partner_scope
 from mediation.consent.notices import CONTACT_NOTICE
 from mediation.consent.services import consent_record, consent_withdraw, consents_in_force
 from mediation.privacy import fields
@@ -102,6 +102,20 @@ def resident_withdraw_consent(*, party: Party, purpose: ConsentPurpose) -> None:
             fields.encrypt(party, "contact", Contact(channel=ContactChannel.NONE).to_json(), cipher)
             party.save(update_fields=["contact"])
         _record(party, Action.UPDATE)
+
+
+def resident_withdraw_sharing(*, party: Party, partner_slug: str) -> bool:
+    """Withdraw the consent to share with one partner; return False if none was live.
+
+    Nothing more goes to that partner; what a referral already sent stays with them.
+    """
+    with transaction.atomic():
+        withdrawn = consent_withdraw(
+            party_id=party.pk, purpose=ConsentPurpose.REFERRAL, scope=partner_scope(partner_slug)
+        )
+        if withdrawn:
+            _record(party, Action.UPDATE)
+    return bool(withdrawn)
 
 
 def resident_request_erasure(*, party: Party) -> DataSubjectRequest:

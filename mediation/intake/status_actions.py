@@ -23,7 +23,7 @@ from mediation.cases.services import Contact
 from mediation.consent.models import ConsentPurpose
 from mediation.consent.notices import CONTACT_NOTICE
 from mediation.intake.forms import DESCRIPTION_MAX, ContactForm, reject_control_characters
-from mediation.intake.resident_access import resident_party
+from mediation.intake.resident_access import resident_party, sharing_partner
 from mediation.intake.self_service import (
     resident_add_statement,
     resident_change_contact,
@@ -31,6 +31,7 @@ from mediation.intake.self_service import (
     resident_export,
     resident_request_erasure,
     resident_withdraw_consent,
+    resident_withdraw_sharing,
 )
 from mediation.intake.status_views import resident_required
 
@@ -147,8 +148,29 @@ def withdraw_consent(request: HttpRequest, party: Party, purpose: str) -> HttpRe
         messages.success(request, gettext("Your consent has been withdrawn."))
         return redirect("intake:status_case")
     return _render(
-        request, "withdraw.html", {"purpose": chosen, "consequence": CONSEQUENCES[chosen]}
+        request, "withdraw.html", {"caption": chosen.label, "consequence": CONSEQUENCES[chosen]}
     )
+
+
+@logs_access("update case")
+@require_http_methods(["GET", "POST"])
+@with_party
+def withdraw_sharing(request: HttpRequest, party: Party, partner: str) -> HttpResponse:
+    """Withdraw the consent to share with one partner organisation (404 if none is live)."""
+    found = sharing_partner(party=party, partner_slug=partner)
+    if found is None:
+        raise Http404
+    name = found.display_name(get_language())
+    if request.method == "POST":
+        resident_withdraw_sharing(party=party, partner_slug=found.slug)
+        messages.success(request, gettext("Your consent has been withdrawn."))
+        return redirect("intake:status_case")
+    consequence = gettext(
+        "The centre will not share anything more about you with %(partner)s. What was "
+        "already shared stays with them: ask them if you want it deleted."
+    ) % {"partner": name}
+    caption = gettext("Sharing with %(partner)s") % {"partner": name}
+    return _render(request, "withdraw.html", {"caption": caption, "consequence": consequence})
 
 
 @logs_access("download case")

@@ -175,6 +175,10 @@ def status_case(request: HttpRequest) -> HttpResponse:
                     ConsentPurpose.STATISTICS,
                 )
             ],
+            "sharing_with": [
+                (partner.slug, partner.display_name(request.LANGUAGE_CODE))
+                for partner in view.sharing_with
+            ],
         },
     )
 

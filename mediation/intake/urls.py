@@ -46,6 +46,11 @@ urlpatterns = [
         status_actions.withdraw_consent,
         name="status_withdraw",
     ),
+    path(
+        "status/case/sharing/<slug:partner>/withdraw/",
+        status_actions.withdraw_sharing,
+        name="status_withdraw_sharing",
+    ),
     path("status/case/download/", status_actions.download, name="status_download"),
     path("status/case/erasure/", status_actions.request_erasure, name="status_erasure"),
 ]

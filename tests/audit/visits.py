@@ -77,6 +77,13 @@ VISITS = [
     Visit("intake:status_contact", "resident", writes="view case"),
     Visit("intake:status_contact", "resident", "post", data=lambda w: {"channel": "none"}),
     Visit("intake:status_withdraw", "resident", "post", kwargs=lambda w: {"purpose": "statistics"}),
+    Visit(
+        "intake:status_withdraw_sharing",
+        "resident",
+        "post",
+        kwargs=lambda w: {"partner": w.partner.slug},
+        writes="update case",
+    ),
     Visit("intake:status_download", "resident", "post", writes="download case"),
     Visit("intake:status_erasure", "resident", "post"),
     # ---- staff intake and the other party

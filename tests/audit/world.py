@@ -37,6 +37,9 @@ from mediation.cases.note_services import note_add
 from mediation.cases.screening_services import safety_screening_record
 from mediation.cases.services import party_add_other, party_issue_status_code
 from mediation.cases.workflow import case_transition
+from mediation.consent.models import ConsentMethod, partner_scope
+from mediation.consent.notices import REFERRAL_NOTICE
+from mediation.consent.services import consent_record
 from mediation.intake.status_views import SESSION_KEY
 from tests.cases.casework import at, schedule
 from tests.conftest import Cast
@@ -128,6 +131,17 @@ def build_world(cast: Cast, text: str) -> World:
         email="referrals@legal-aid.example.org",
     )
     partner.communities.add(cast.community)
+    # The requester agreed to share with the partner: their status page can withdraw it.
+    consent_record(
+        party_id=requester.pk,
+        notice=REFERRAL_NOTICE.naming(
+            scope=partner_scope(partner.slug), names={"en": partner.name_en}
+        ),
+        given=True,
+        language="en",
+        method=ConsentMethod.VERBAL,
+        recorded_by_id=cast.coordinator.pk,
+    )
     administrator = staff_with_role(Role.ADMINISTRATOR, None, "administrator")
     User.objects.filter(pk=administrator.pk).update(is_staff=True, is_superuser=True)
     administrator.refresh_from_db()

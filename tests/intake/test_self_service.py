@@ -10,9 +10,19 @@ from django.test import Client
 
 from mediation.accounts.models import Role
 from mediation.audit.models import AccessEvent, Action, ActorType
-from mediation.cases.models import Case, Partner, Party, PartyRole, Referral, Statement
+from mediation.cases.models import (
+    Case,
+    Partner,
+    PartnerKind,
+    Party,
+    PartyRole,
+    Referral,
+    Statement,
+)
 from mediation.cases.references import display
-from mediation.consent.models import ConsentRecord
+from mediation.consent.models import ConsentMethod, ConsentPurpose, ConsentRecord, partner_scope
+from mediation.consent.notices import REFERRAL_NOTICE
+from mediation.consent.services import consent_in_force, consent_record
 from mediation.privacy import fields
 from mediation.privacy.crypto import CaseCipher
 from mediation.privacy.models import DataSubjectRequest
@@ -118,6 +128,79 @@ def test_withdrawing_contact_consent_deletes_the_channel_for_good(resident) -> N
     record = ConsentRecord.objects.get(party_id=_requester(case).pk, purpose="contact")
     assert record.withdrawn_at is not None
     assert "Not given or withdrawn" in client.get("/status/case/").content.decode()
+
+
+def _consent_to_share(party: Party, partner: Partner, *, given: bool = True) -> None:
+    by = staff_with_role(Role.COORDINATOR, party.case.community, f"coordinator-{partner.slug}").pk
+    notice = REFERRAL_NOTICE.naming(
+        scope=partner_scope(partner.slug), names={"en": partner.name_en, "zh-hans": partner.name_zh}
+    )
+    consent_record(
+        party_id=party.pk,
+        notice=notice,
+        given=given,
+        language="en",
+        method=ConsentMethod.VERBAL,
+        recorded_by_id=by,
+    )
+
+
+def test_a_consent_to_share_with_a_partner_can_be_withdrawn_on_the_status_page(
+    resident,
+) -> None:
+    client, case = resident
+    party = _requester(case)
+    kinds = {"kind": PartnerKind.LEGAL_AID, "email": "referrals@example.org"}
+    legal = Partner.objects.create(
+        slug="legal-aid", name_en="Legal Aid", name_zh="法律援助", **kinds
+    )
+    housing = Partner.objects.create(slug="housing", name_en="Housing", name_zh="住房", **kinds)
+    declined = Partner.objects.create(slug="declined", name_en="Declined", name_zh="拒", **kinds)
+    _consent_to_share(party, legal)
+    _consent_to_share(party, housing)
+    _consent_to_share(party, declined, given=False)
+    page = client.get("/status/case/").content.decode()
+    assert "Sharing with Legal Aid" in page
+    assert "Sharing with Housing" in page
+    assert "Declined" not in page  # a refusal is not a consent to withdraw
+    assert client.get("/status/case/sharing/declined/withdraw/").status_code == 404
+    events_before = AccessEvent.objects.filter(action=Action.UPDATE).count()
+
+    confirm = client.get("/status/case/sharing/legal-aid/withdraw/").content.decode()
+    assert "will not share anything more about you with Legal Aid" in confirm
+    assert "What was already shared stays with them" in confirm
+    assert client.post("/status/case/sharing/legal-aid/withdraw/")["Location"] == "/status/case/"
+
+    assert not consent_in_force(
+        party_id=party.pk, purpose=ConsentPurpose.REFERRAL, scope=partner_scope("legal-aid")
+    )
+    assert consent_in_force(
+        party_id=party.pk, purpose=ConsentPurpose.REFERRAL, scope=partner_scope("housing")
+    )
+    assert AccessEvent.objects.filter(action=Action.UPDATE).count() == events_before + 1
+    page = client.get("/status/case/").content.decode()
+    assert "Sharing with Legal Aid" not in page
+    assert "Sharing with Housing" in page
+    # Withdrawn already: nothing left to withdraw.
+    assert client.post("/status/case/sharing/legal-aid/withdraw/").status_code == 404
+
+
+def test_the_other_partys_consent_to_share_is_not_on_the_residents_page(resident) -> None:
+    client, case = resident
+    other = Party.objects.get(case=case, role=PartyRole.OTHER_PARTY)
+    partner = Partner.objects.create(
+        slug="victim-support",
+        name_en="Victim Support",
+        name_zh="受害者支援",
+        kind=PartnerKind.VICTIM_SUPPORT,
+        email="referrals@example.org",
+    )
+    _consent_to_share(other, partner)
+    assert "Victim Support" not in client.get("/status/case/").content.decode()
+    assert client.get("/status/case/sharing/victim-support/withdraw/").status_code == 404
+    assert consent_in_force(
+        party_id=other.pk, purpose=ConsentPurpose.REFERRAL, scope=partner_scope("victim-support")
+    )
 
 
 def test_an_unknown_consent_purpose_is_404(resident) -> None:
