@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.conf import settings
-from django.db.models import Count, Window
+from django.db.models import Count, IntegerField, Subquery
 from django.utils import timezone
 from django.utils.translation import get_language_info
 
@@ -104,6 +104,29 @@ def _can_write(case: Case, copies: list[AgreementCopy]) -> bool:
     return case.status == Status.SESSIONS and not any(c.accepted_at for c in copies)
 
 
+def _current_copies(case: Case) -> list[AgreementCopy]:
+    """Return the copies of the case's latest agreement, requester first, in one query.
+
+    Each row carries its agreement (``row.agreement``) and the number of
+    versions the case has (``row.versions``). Every agreement is written with
+    a copy per party, so no rows means no agreement.
+    """
+    latest = case.agreements.order_by("-recorded_at", "-id").values("pk")[:1]
+    versions = (
+        Agreement.objects.filter(case=case)
+        .order_by()
+        .values("case")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    rows = (
+        AgreementCopy.objects.filter(agreement_id=Subquery(latest))
+        .select_related("agreement", "party", "acceptance_recorded_by")
+        .annotate(versions=Subquery(versions, output_field=IntegerField()))
+    )
+    return sorted(rows, key=lambda row: _party_order(row.party))
+
+
 def agreement_page_for_user(*, user: User, reference: str) -> AgreementPage:
     """Return the case's current agreement with every copy decrypted; log each copy shown.
 
@@ -111,19 +134,10 @@ def agreement_page_for_user(*, user: User, reference: str) -> AgreementPage:
     """
     scoped = case_in_scope(user=user, reference=reference, action=Action.VIEW)
     case = scoped.case
-    # The latest version, and how many versions there are, in one query.
-    agreement = (
-        case.agreements.annotate(versions=Window(Count("id")))
-        .order_by("-recorded_at", "-id")
-        .first()
-    )
-    rows: list[AgreementCopy] = []
+    rows = _current_copies(case)
+    agreement = rows[0].agreement if rows else None
     lines: list[CopyLine] = []
-    if agreement is not None:
-        rows = sorted(
-            agreement.copies.select_related("party", "acceptance_recorded_by"),
-            key=lambda row: _party_order(row.party),
-        )
+    if rows:
         cipher = CaseCipher.for_data_key(case.data_key)
         labels = _role_labels()
         for row in rows:
@@ -141,7 +155,6 @@ def agreement_page_for_user(*, user: User, reference: str) -> AgreementPage:
                     ),
                 )
             )
-    if rows:
         access_events_record(
             actor=Actor.staff(user.pk, scoped.role),
             action=Action.VIEW,
@@ -155,7 +168,7 @@ def agreement_page_for_user(*, user: User, reference: str) -> AgreementPage:
         role=scoped.role,
         agreement=agreement,
         copies=lines,
-        earlier_versions=agreement.versions - 1 if agreement is not None else 0,
+        earlier_versions=rows[0].versions - 1 if rows else 0,  # type: ignore[attr-defined]
         follow_up_dates=(
             list(agreement.follow_ups.order_by("due_on").values_list("due_on", flat=True))
             if agreement is not None

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -227,12 +227,19 @@ class ScopedCase:
 
 
 def case_role(*, scope: StaffScope, case: Case) -> ActorRole | None:
-    """Return the role ``scope`` holds on ``case`` (coordinator first), or None."""
+    """Return the role ``scope`` holds on ``case`` (coordinator first), or None.
+
+    A case read by ``case_in_scope`` carries ``assigned_to_caller`` (whether
+    the caller is an active mediator on it), read with the case itself.
+    """
     if case.community_id in scope.coordinator_of:
         return ActorRole.COORDINATOR
-    if scope.is_mediator and _active_assignments_of(scope.user_id).filter(case=case).exists():
-        return ActorRole.MEDIATOR
-    return None
+    if not scope.is_mediator:
+        return None
+    assigned = getattr(case, "assigned_to_caller", None)
+    if assigned is None:
+        assigned = _active_assignments_of(scope.user_id).filter(case=case).exists()
+    return ActorRole.MEDIATOR if assigned else None
 
 
 def case_in_scope(
@@ -254,6 +261,13 @@ def case_in_scope(
     case = None
     if canonical:
         rows = Case.objects.select_related("community", "data_key").filter(reference=canonical)
+        if scope.is_mediator:
+            # Whether the caller mediates the case, in the same query as the case.
+            rows = rows.annotate(
+                assigned_to_caller=Exists(
+                    _active_assignments_of(scope.user_id).filter(case=OuterRef("pk"))
+                )
+            )
         case = (rows.select_for_update(of=("self",)) if for_update else rows).first()
     role = case_role(scope=scope, case=case) if case is not None else None
     if coordinator_only and role != ActorRole.COORDINATOR:
