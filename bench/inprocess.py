@@ -251,7 +251,12 @@ def casework_pages(
             path = f"/cases/{reference}/agreement/copies/{copy}.pdf"
             pages.append(_captured(client, path, "pdf", repeat=PDF_REPEAT))
     if lead_client is not None and reference:
-        for path in ("/cases/", f"/cases/{reference}/", f"/cases/{reference}/notes/"):
+        for path in (
+            "/cases/",
+            f"/cases/{reference}/",
+            f"/cases/{reference}/notes/",
+            f"/cases/{reference}/agreement/",
+        ):
             pages.append(_captured(lead_client, path, "mediator", "lead mediator", repeat))
     return pages
 

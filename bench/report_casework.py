@@ -280,6 +280,18 @@ def staff_section(results: Results) -> list[str]:
         for entry in entries
         if "triage_queue_cases" in entry
     )
+    calibrated = ", ".join(
+        f"{label(entry['size'])}: {entry['calibration']['table_render_ms']:.2f} ms"
+        for entry in entries
+        if "calibration" in entry
+    )
+    drift = (
+        " The CPU calibration (`bench/calibrate.py`, a fixed template workload, lower is a "
+        f"faster machine) taken right before each size's staff pages: {calibrated}; "
+        "compare it between sizes before reading a difference between them as the code's."
+        if calibrated
+        else ""
+    )
     return [
         "## Staff pages, one client at a time, signed in as the coordinator\n",
         table(["Cases", "Page", "Requests", "p50 ms", "p95 ms", "mean ms", "Errors"], rows),
@@ -289,7 +301,7 @@ def staff_section(results: Results) -> list[str]:
         "requests of the coordinator's community, oldest first, first page of 50), one "
         "after the other. New requests waiting in the coordinator's triage queue: "
         f"{queued or 'not counted'}. The count of cases at a size includes those the form "
-        "runs at the sizes before created.\n",
+        f"runs at the sizes before created.{drift}\n",
     ]
 
 

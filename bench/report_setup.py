@@ -34,6 +34,23 @@ def _autovacuum_note(versions: Results) -> str:
     )
 
 
+def _calibration(results: Results) -> str:
+    taken = results.get("calibration")
+    if not taken:
+        return "not taken (a run before `bench/calibrate.py`)"
+    start, end = taken.get("start", {}), taken.get("end", {})
+    figures = ", ".join(
+        f"{entry['table_render_ms']:.2f} ms at the {when}"
+        for when, entry in (("start", start), ("end", end))
+        if entry
+    )
+    return (
+        f"{figures}: a 50-row table rendered by Django's template engine, none of this "
+        "application's code (`bench/calibrate.py`); compare it across runs to tell a slower "
+        "machine from slower code"
+    )
+
+
 def machine_section(results: Results) -> list[str]:
     machine, versions = results["machine"], results["versions"]
     rows = [
@@ -41,6 +58,7 @@ def machine_section(results: Results) -> list[str]:
         ["Memory", f"{machine['memory_gib']} GiB"],
         ["OS, kernel", f"{machine['os']}, Linux {machine['kernel']}"],
         ["Code measured", _code(results)],
+        ["CPU calibration", _calibration(results)],
         ["Python", versions["python"]],
         ["Django", versions["django"]],
         ["PostgreSQL (server)", versions["postgresql"]],

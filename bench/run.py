@@ -407,6 +407,8 @@ def measure(
         result["gunicorn"] = {"port": server.port, "command": server.command}
         memory = {"started": server.memory()}
         if "staff" in phases:
+            # The machine's speed drifts: the fixed workload right before the staff pages.
+            result["calibration"] = django_json("bench.calibrate")
             result["staff"] = measure_staff(plan, size, server.port, login, references)
             memory["after_staff"] = server.memory()
         if "form" in phases:
@@ -500,6 +502,7 @@ def main() -> int:
     login = Login(password, {name: TotpKey(**key) for name, key in staff["totp"].items()})
     settings = django_json("bench.inprocess", "--settings-only")["settings"]
     results["settings"] = settings
+    results["calibration"] = {"start": django_json("bench.calibrate")}
     progress(f"Phases: {', '.join(plan.phases)}")
     for size in plan.sizes:
         if plan.phases_at(size) != tuple(n for n in SIZE_PHASES if n in plan.phases):
@@ -537,6 +540,7 @@ def main() -> int:
         results["sizes"].append(measure(plan, size, login, settings, residents))
 
     results["code"]["end"] = machine.code_state()
+    results["calibration"]["end"] = django_json("bench.calibrate")
     results["database_size"] = db.database_size()
     results["runtime_seconds"] = time.perf_counter() - STARTED
     results["checks"] = report.evaluate(results)
