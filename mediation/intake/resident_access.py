@@ -14,12 +14,14 @@ import uuid
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from mediation.audit.actors import Actor
 from mediation.audit.models import AccessEvent, Action, ActorRole, ActorType, Outcome, Purpose
 from mediation.audit.services import access_event_record, access_event_record_refused
-from mediation.cases.models import Case, Partner, Party, PartyRole
+from mediation.cases.agreement_selectors import AGREEMENT_COPY
+from mediation.cases.models import AgreementCopy, Case, Partner, Party, PartyRole
 from mediation.cases.references import normalise as normalise_reference
 from mediation.cases.selectors import parties_signing_in_with
 from mediation.cases.services import party_issue_status_code
@@ -92,10 +94,16 @@ class AccessLine:
     when: object
     who: str
     action: str
+    # What was looked at: the case, or this person's own copy of the agreement.
+    what: str = "case"
 
     @property
     def label(self) -> str:
         return str(_WHO_LABELS[self.who])
+
+    @property
+    def what_label(self) -> str:
+        return str(_WHAT_LABELS[self.what])
 
 
 _WHO_LABELS = {
@@ -103,6 +111,12 @@ _WHO_LABELS = {
     "you": _("You, with your status code"),
     "form": _("Your request was received"),
 }
+_WHAT_LABELS = {
+    "case": _("Your case"),
+    "agreement": _("Your copy of the agreement"),
+}
+# The stages at which a case can have an agreement (and its copies, logged per party).
+_AGREEMENT_STAGES = frozenset({Stage.AGREEMENT, Stage.CLOSED})
 
 
 @dataclass(frozen=True)
@@ -145,7 +159,7 @@ def resident_status(*, party_id: uuid.UUID) -> ResidentView | None:
         party=party,
         case=case,
         stage=resident_stage(case.status),
-        accesses=_accesses(case, party),
+        accesses=_accesses(case, party, stage=resident_stage(case.status)),
         consents=consents.purposes,
         sharing_with=_partners(consents.scopes.get(ConsentPurpose.REFERRAL, [])),
     )
@@ -169,15 +183,20 @@ def _partners(scopes: list[str]) -> list[Partner]:
     )
 
 
-def _accesses(case: Case, party: Party) -> list[AccessLine]:
-    """Accesses to the case by coarse role and time; nothing that reveals a screening."""
+def _accesses(case: Case, party: Party, *, stage: Stage) -> list[AccessLine]:
+    """Accesses to the case and to this person's copies of the agreement, by coarse role
+    and time; nothing that reveals a screening, nothing of the other party's copy."""
+    looked_at = Q(object_type="case", object_id=str(case.pk))
+    if stage in _AGREEMENT_STAGES:
+        copies = AgreementCopy.objects.filter(party=party).values_list("pk", flat=True)
+        own = [str(pk) for pk in copies]
+        if own:
+            looked_at |= Q(object_type=AGREEMENT_COPY, object_id__in=own)
     events = (
-        AccessEvent.objects.filter(
-            object_type="case", object_id=str(case.pk), outcome=Outcome.SUCCESS
-        )
+        AccessEvent.objects.filter(looked_at, outcome=Outcome.SUCCESS)
         .exclude(action=Action.LIST)
         .order_by("-occurred_at")
-        .values("occurred_at", "actor_type", "actor_id", "action")[:50]
+        .values("occurred_at", "actor_type", "actor_id", "action", "object_type")[:50]
     )
     lines = []
     for event in events:
@@ -190,7 +209,10 @@ def _accesses(case: Case, party: Party) -> list[AccessLine]:
         else:
             # Other people's own views (the other party) are theirs, not shown here.
             continue
-        lines.append(AccessLine(when=event["occurred_at"], who=who, action=event["action"]))
+        what = "agreement" if event["object_type"] == AGREEMENT_COPY else "case"
+        lines.append(
+            AccessLine(when=event["occurred_at"], who=who, action=event["action"], what=what)
+        )
     return lines
 
 

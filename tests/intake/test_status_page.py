@@ -187,3 +187,29 @@ def test_signing_out_ends_access(submitted) -> None:
 def test_a_staff_session_gives_no_resident_access(cast) -> None:
     response = client_for(cast.coordinator).get("/status/case/")
     assert response["Location"] == "/status/"
+
+
+def test_views_of_the_residents_own_agreement_copy_are_listed_and_not_the_others(cast) -> None:
+    from django.db import transaction
+
+    from mediation.cases.services import party_issue_status_code
+    from tests.cases.agreement_fixtures import bring_to_sessions, move, parties, write_agreement
+
+    case = bring_to_sessions(cast)
+    write_agreement(cast, case)
+    move(cast, case, Status.AGREEMENT)
+    requester, other = parties(case)
+    with transaction.atomic():
+        code = party_issue_status_code(party=requester)
+    # The mediator opens the agreement page: both copies are shown, each view logged.
+    client_for(cast.mediator).get(f"/cases/{case.reference}/agreement/")
+    copy_views = AccessEvent.objects.filter(object_type="agreement_copy", action=Action.VIEW)
+    assert copy_views.count() == 2
+
+    resident = Client()
+    _sign_in(resident, display(case.reference), code)
+    body = resident.get("/status/case/").content.decode()
+    # One line for the view of this person's own copy; the other party's copy is theirs.
+    assert body.count("Your copy of the agreement") == 1
+    assert "Centre staff" in body
+    assert str(other.pk) not in body
