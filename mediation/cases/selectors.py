@@ -24,7 +24,16 @@ from mediation.accounts.selectors import StaffScope, staff_scope
 from mediation.audit.actors import Actor
 from mediation.audit.models import Action, ActorRole, BreakGlassAccess, Purpose
 from mediation.audit.services import access_event_record, access_event_record_refused
-from mediation.cases.models import Case, CaseAssignment, CaseEvent, Party, PartyRole, Status
+from mediation.cases.models import (
+    FINISHED_STATUSES,
+    Case,
+    CaseAssignment,
+    CaseEvent,
+    EventKind,
+    Party,
+    PartyRole,
+    Status,
+)
 from mediation.cases.references import normalise
 from mediation.privacy import fields
 from mediation.privacy.crypto import CaseCipher
@@ -320,6 +329,13 @@ class CaseDetail:
     timeline: list[CaseEvent]
     # Set when the user reads the case under a break-glass access (read only).
     break_glass: BreakGlassAccess | None = None
+
+    @property
+    def consent_withdrawn(self) -> CaseEvent | None:
+        """The latest withdrawal of a party's consent to mediation on a case still open."""
+        if self.case.status in FINISHED_STATUSES:
+            return None
+        return next((e for e in self.timeline if e.kind == EventKind.CONSENT_WITHDRAWN), None)
 
 
 def case_detail_for_user(*, user: User, reference: str) -> CaseDetail:

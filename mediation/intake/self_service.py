@@ -12,8 +12,16 @@ from django.utils import timezone
 from mediation.audit.actors import Actor
 from mediation.audit.models import Action, ActorRole, Purpose
 from mediation.audit.services import access_event_record
-from mediation.cases.models import ContactChannel, Party, PartyRole, Referral, Statement
+from mediation.cases.models import (
+    ContactChannel,
+    EventKind,
+    Party,
+    PartyRole,
+    Referral,
+    Statement,
+)
 from mediation.cases.services import Contact
+from mediation.cases.workflow import timeline_record
 from mediation.consent.models import ConsentMethod, ConsentPurpose, ConsentRecord, partner_scope
 from mediation.consent.notices import CONTACT_NOTICE
 from mediation.consent.services import consent_record, consent_withdraw, consents_in_force
@@ -94,9 +102,18 @@ def resident_change_contact(
 
 
 def resident_withdraw_consent(*, party: Party, purpose: ConsentPurpose) -> None:
-    """Withdraw a consent; withdrawing contact also removes the contact details for good."""
+    """Withdraw a consent; withdrawing contact also removes the contact details for good.
+
+    Withdrawing the consent to mediation puts it on the case's timeline, where
+    the case page tells the staff to stop and to withdraw or close the case
+    (a status changes only through the workflow, by a member of staff).
+    """
     with transaction.atomic():
-        consent_withdraw(party_id=party.pk, purpose=purpose)
+        withdrawn = consent_withdraw(party_id=party.pk, purpose=purpose)
+        if purpose == ConsentPurpose.MEDIATION and withdrawn:
+            timeline_record(
+                case=party.case, kind=EventKind.CONSENT_WITHDRAWN, user=None, subject_id=party.pk
+            )
         if purpose == ConsentPurpose.CONTACT:
             cipher = CaseCipher.for_data_key(party.case.data_key)
             fields.encrypt(party, "contact", Contact(channel=ContactChannel.NONE).to_json(), cipher)

@@ -38,8 +38,8 @@ from mediation.intake.status_views import resident_required
 # What withdrawing each consent means, said before the resident confirms.
 CONSEQUENCES = {
     ConsentPurpose.MEDIATION: _(
-        "The centre will stop working on your request and close your case. The other "
-        "person will not be told why."
+        "The centre will stop working on your request, and a coordinator will close your "
+        "case. The other person will not be told why."
     ),
     ConsentPurpose.CONTACT: _(
         "The centre will delete your contact details and never contact you again about "

@@ -12,6 +12,8 @@ from mediation.accounts.models import Role
 from mediation.audit.models import AccessEvent, Action, ActorType
 from mediation.cases.models import (
     Case,
+    CaseEvent,
+    EventKind,
     Partner,
     PartnerKind,
     Party,
@@ -26,6 +28,7 @@ from mediation.consent.services import consent_in_force, consent_record
 from mediation.privacy import fields
 from mediation.privacy.crypto import CaseCipher
 from mediation.privacy.models import DataSubjectRequest
+from tests.conftest import client_for
 from tests.factories import CommunityFactory, staff_with_role
 from tests.intake.journey import answer_all
 
@@ -201,6 +204,32 @@ def test_the_other_partys_consent_to_share_is_not_on_the_residents_page(resident
     assert consent_in_force(
         party_id=other.pk, purpose=ConsentPurpose.REFERRAL, scope=partner_scope("victim-support")
     )
+
+
+def test_withdrawing_consent_to_mediation_tells_the_staff_on_the_case_page(resident) -> None:
+    client, case = resident
+    coordinator = client_for(staff_with_role(Role.COORDINATOR, case.community, "coordinator-w"))
+    page = client.get("/status/case/consent/mediation/withdraw/").content.decode()
+    assert "a coordinator will close your case" in page  # said before confirming
+    warning = "A party withdrew their consent to mediation"
+    assert warning not in coordinator.get(f"/cases/{case.reference}/").content.decode()
+
+    client.post("/status/case/consent/mediation/withdraw/")
+
+    event = CaseEvent.objects.get(case=case, kind=EventKind.CONSENT_WITHDRAWN)
+    assert (event.subject_id, event.actor_id) == (_requester(case).pk, None)
+    staff_page = coordinator.get(f"/cases/{case.reference}/").content.decode()
+    assert f"{warning} on " in staff_page
+    assert "Stop working on the case, and withdraw or close it." in staff_page
+    # Withdrawing again finds nothing open: no second event.
+    client.post("/status/case/consent/mediation/withdraw/")
+    assert CaseEvent.objects.filter(kind=EventKind.CONSENT_WITHDRAWN).count() == 1
+
+
+def test_withdrawing_another_consent_puts_nothing_on_the_timeline(resident) -> None:
+    client, case = resident
+    client.post("/status/case/consent/statistics/withdraw/")
+    assert not CaseEvent.objects.filter(case=case, kind=EventKind.CONSENT_WITHDRAWN).exists()
 
 
 def test_an_unknown_consent_purpose_is_404(resident) -> None:

@@ -26,6 +26,7 @@ class EventKind(models.TextChoices):
     FOLLOW_UP_RECORDED = "follow_up_recorded", _("Follow-up recorded")
     DUPLICATE_LINKED = "duplicate_linked", _("Linked to another case")
     REFERRAL_SENT = "referral_sent", _("Referral sent to a partner organisation")
+    CONSENT_WITHDRAWN = "consent_withdrawn", _("A party withdrew their consent to mediation")
 
 
 class Reason(models.TextChoices):
