@@ -114,7 +114,7 @@ WITH draws AS (
            1 + floor(random() * %(pool)s)::int AS n,
            floor(random() * 46)::int AS slot,
            (g %% %(per_day)s)::float8 / %(per_day)s AS f
-    FROM generate_series(%(from)s, %(to)s) AS g
+    FROM generate_series(%(from)s::bigint, %(to)s::bigint) AS g
 ), cased AS (
     SELECT d.*,
            CASE WHEN n <= %(real)s THEN (%(real_ids)s::text[])[n]
