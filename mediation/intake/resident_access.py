@@ -155,11 +155,12 @@ def resident_status(*, party_id: uuid.UUID) -> ResidentView | None:
         community_id=case.community_id,
     )
     consents = consents_in_force_all(party_id=party.pk)
+    stage = resident_stage(case.status)
     return ResidentView(
         party=party,
         case=case,
-        stage=resident_stage(case.status),
-        accesses=_accesses(case, party, stage=resident_stage(case.status)),
+        stage=stage,
+        accesses=_accesses(case, party, stage=stage),
         consents=consents.purposes,
         sharing_with=_partners(consents.scopes.get(ConsentPurpose.REFERRAL, [])),
     )
