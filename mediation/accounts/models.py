@@ -7,6 +7,8 @@ from django.db import models
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from mediation.choices import ChoiceLabels
+
 
 class Community(models.Model):
     """A community or mediation centre: the coarse place a resident asks for help."""
@@ -82,7 +84,7 @@ class User(AbstractUser):
         ).hexdigest()
 
 
-class RoleAssignment(models.Model):
+class RoleAssignment(ChoiceLabels, models.Model):
     """A role held by a user, in one community (or everywhere, for administrators)."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")

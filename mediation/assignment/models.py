@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mediation.cases.models import Case, CaseAssignment, Party
+from mediation.choices import ChoiceLabels
 
 DEFAULT_MAX_ACTIVE_CASES = 5
 
@@ -132,7 +133,7 @@ class ConflictResult(models.TextChoices):
     CONFLICT = "conflict", _("Conflict found: cannot assign")
 
 
-class AssignmentCheck(models.Model):
+class AssignmentCheck(ChoiceLabels, models.Model):
     """The conflict-of-interest check made when a mediator was assigned.
 
     A conflict blocks the assignment, so the result is "no conflict" or

@@ -23,6 +23,7 @@ from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mediation.choices import ChoiceLabels
 from mediation.privacy.fields import EncryptedField
 from mediation.privacy.models import DataKey
 
@@ -104,7 +105,7 @@ class CurrentTransactionId(models.Func):
         )
 
 
-class AccessEvent(models.Model):
+class AccessEvent(ChoiceLabels, models.Model):
     """Who did what to which object, why, when, through which channel."""
 
     id = models.BigAutoField(primary_key=True)
@@ -190,7 +191,7 @@ class ReviewDecision(models.TextChoices):
     NOT_JUSTIFIED = "not_justified", _("Not justified: followed up")
 
 
-class BreakGlassAccess(models.Model):
+class BreakGlassAccess(ChoiceLabels, models.Model):
     """An access beyond a user's scope: time-limited, with a written reason, reviewed.
 
     The reason is free text, so it is kept here, encrypted with this record's

@@ -8,6 +8,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mediation.choices import ChoiceLabels
+
 
 class ConsentPurpose(models.TextChoices):
     MEDIATION = "mediation", _("Processing my request for mediation")
@@ -21,7 +23,7 @@ class ConsentMethod(models.TextChoices):
     VERBAL = "verbal", _("Verbal, recorded by staff")
 
 
-class ConsentRecord(models.Model):
+class ConsentRecord(ChoiceLabels, models.Model):
     """One person's answer for one purpose.
 
     ``party_id`` is the plain id of the party (no foreign key: this app knows

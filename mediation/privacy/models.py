@@ -7,6 +7,8 @@ import uuid
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from mediation.choices import ChoiceLabels
+
 
 class DataKey(models.Model):
     """A random AES-256 key for one case, stored only wrapped by a master key.
@@ -44,7 +46,7 @@ class RequestState(models.TextChoices):
     REFUSED = "refused", _("Refused, with reasons given to the person")
 
 
-class DataSubjectRequest(models.Model):
+class DataSubjectRequest(ChoiceLabels, models.Model):
     """A person's request about their data (GDPR Art. 15, 17), with its one-month deadline.
 
     Holds plain ids only: the privacy app knows nothing of cases.

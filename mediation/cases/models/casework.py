@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mediation.cases.models.core import Case, Party
+from mediation.choices import ChoiceLabels
 from mediation.privacy.fields import EncryptedField
 
 
@@ -23,7 +24,7 @@ class ScreeningDecision(models.TextChoices):
     NO_MEDIATION = "no_mediation", _("No mediation: refer elsewhere")
 
 
-class SafetyScreening(models.Model):
+class SafetyScreening(ChoiceLabels, models.Model):
     """A structured safety screening of one party, held apart from the rest of the case.
 
     Visible only to the screener and the case's coordinators; never to
@@ -60,7 +61,7 @@ class SessionStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-class Session(models.Model):
+class Session(ChoiceLabels, models.Model):
     """A mediation session. Place or link is personal (it can locate people): encrypted."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -131,7 +132,7 @@ class AttendanceChoice(models.TextChoices):
     ABSENT = "absent", _("Did not attend")
 
 
-class SessionAttendance(models.Model):
+class SessionAttendance(ChoiceLabels, models.Model):
     """Which parties a session is for, and whether they came.
 
     A party sees only the sessions they are invited to: in separate
@@ -178,7 +179,7 @@ class NoteKind(models.TextChoices):
     CAUCUS = "caucus", _("Private caucus note")
 
 
-class Note(models.Model):
+class Note(ChoiceLabels, models.Model):
     """A case note, or a private caucus note tied to one party (mediators of the case only)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -258,7 +259,7 @@ class FollowUpResult(models.TextChoices):
     NO_CONTACT = "no_contact", _("Could not reach the parties")
 
 
-class FollowUp(models.Model):
+class FollowUp(ChoiceLabels, models.Model):
     """A scheduled check on whether an agreement held."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mediation.accounts.models import Community
 from mediation.cases.references import display
+from mediation.choices import ChoiceLabels
 from mediation.privacy.fields import EncryptedField
 from mediation.privacy.models import DataKey
 
@@ -61,7 +62,7 @@ class IntakeChannel(models.TextChoices):
     REFERRAL = "referral", _("Referral")
 
 
-class Case(models.Model):
+class Case(ChoiceLabels, models.Model):
     """A request for mediation and everything done about it.
 
     Its personal fields (and its parties') are encrypted with its own data key.
@@ -152,7 +153,7 @@ class ContactMethod(models.TextChoices):
     VIA_REQUESTER = "via_requester", _("Through the requester")
 
 
-class Party(models.Model):
+class Party(ChoiceLabels, models.Model):
     """A person on one side of a case. Not linked to anyone in any other case."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -251,7 +252,7 @@ class AssignmentRole(models.TextChoices):
     CO = "co", _("Co-mediator")
 
 
-class CaseAssignment(models.Model):
+class CaseAssignment(ChoiceLabels, models.Model):
     """A mediator assigned to a case; ended, never deleted, when they come off it."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assignments")

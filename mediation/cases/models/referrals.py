@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mediation.accounts.models import Community
 from mediation.cases.models.core import Case, Party
+from mediation.choices import ChoiceLabels
 
 
 class PartnerKind(models.TextChoices):
@@ -32,7 +33,7 @@ class PacketLanguage(models.TextChoices):
     SIMPLIFIED_CHINESE = "zh-hans", _("Simplified Chinese")
 
 
-class Partner(models.Model):
+class Partner(ChoiceLabels, models.Model):
     """An organisation the centres of some communities refer people to."""
 
     slug = models.SlugField(

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mediation.cases.models.core import Case, Status
+from mediation.choices import ChoiceLabels
 
 
 class EventKind(models.TextChoices):
@@ -44,7 +45,7 @@ class Reason(models.TextChoices):
     RESOLVED_ELSEWHERE = "resolved_elsewhere", _("Resolved without mediation")
 
 
-class CaseEvent(models.Model):
+class CaseEvent(ChoiceLabels, models.Model):
     """Something that happened to a case: shown on the case page's timeline.
 
     Written only by the services that do the thing, in the same transaction.
