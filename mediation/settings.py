@@ -335,7 +335,11 @@ AXES_VERBOSE = False
 # above, counted on a keyed hash of the address (decision 0008).
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
-SESSION_ENGINE = "mediation.accounts.session_store"
+SESSION_ENGINE = (
+    "mediation.accounts.cached_session_store"
+    if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    else "mediation.accounts.session_store"
+)
 SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
