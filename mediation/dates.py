@@ -26,6 +26,14 @@ def iso_minute(value: object) -> str:
 
 
 @register.filter(expects_localtime=True)
+def iso_datetime(value: object) -> str:
+    """``2026-11-29T14:05:59+08:00``, for ``<time datetime>`` (as ``date:"c"``)."""
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    return ""
+
+
+@register.filter(expects_localtime=True)
 def iso_date(value: object) -> str:
     """``2026-11-29`` (as ``date:"Y-m-d"``)."""
     return value.strftime("%Y-%m-%d") if isinstance(value, datetime.date) else ""
@@ -36,4 +44,12 @@ def hour_minute(value: object) -> str:
     """``14:05`` (as ``time:"H:i"``)."""
     if isinstance(value, datetime.datetime | datetime.time):
         return value.strftime("%H:%M")
+    return ""
+
+
+@register.filter(expects_localtime=True)
+def hour_minute_second(value: object) -> str:
+    """``14:05:59`` (as ``time:"H:i:s"``)."""
+    if isinstance(value, datetime.datetime | datetime.time):
+        return value.strftime("%H:%M:%S")
     return ""

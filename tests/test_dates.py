@@ -26,6 +26,7 @@ def test_datetimes_are_shown_in_the_current_time_zone() -> None:
         assert _render("{{ when|iso_minute }}", when=MOMENT) == "2026-11-30 07:05"
         assert _render("{{ when|iso_date }}", when=MOMENT) == "2026-11-30"
         assert _render("{{ when|hour_minute }}", when=MOMENT) == "07:05"
+        assert _render("{{ when|iso_datetime }}", when=MOMENT) == "2026-11-30T07:05:59+08:00"
 
 
 def test_each_filter_matches_djangos_date_filter_for_the_same_pattern() -> None:
@@ -33,6 +34,8 @@ def test_each_filter_matches_djangos_date_filter_for_the_same_pattern() -> None:
         ("iso_minute", 'date:"Y-m-d H:i"'),
         ("iso_date", 'date:"Y-m-d"'),
         ("hour_minute", 'time:"H:i"'),
+        ("hour_minute_second", 'time:"H:i:s"'),
+        ("iso_datetime", 'date:"c"'),
     ):
         ours = _render(f"{{{{ when|{mine} }}}}", when=MOMENT)
         theirs = _render(f"{{{{ when|{django_pattern} }}}}", when=MOMENT)
@@ -48,7 +51,8 @@ def test_plain_dates_and_times() -> None:
 
 def test_nothing_is_shown_for_an_empty_or_wrong_value() -> None:
     for value in (None, "", "2026-11-29", 0):
-        assert _render("{{ v|iso_minute }}{{ v|iso_date }}{{ v|hour_minute }}", v=value) == ""
+        source = "{{ v|iso_minute }}{{ v|iso_date }}{{ v|iso_datetime }}{{ v|hour_minute }}"
+        assert _render(source, v=value) == ""
 
 
 def test_localtime_off_shows_the_stored_time() -> None:
