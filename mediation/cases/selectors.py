@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -34,7 +34,7 @@ from mediation.cases.models import (
     PartyRole,
     Status,
 )
-from mediation.cases.references import normalise
+from mediation.cases.references import display, normalise
 from mediation.privacy import fields
 from mediation.privacy.crypto import CaseCipher
 
@@ -331,6 +331,16 @@ class CaseDetail:
     break_glass: BreakGlassAccess | None = None
 
     @property
+    def linked_reference(self) -> str:
+        """The reference of the case this one is linked to as a duplicate, or ""."""
+        # Read with the case (an annotation): a whole second case is not needed.
+        return getattr(self.case, "linked_reference", None) or ""
+
+    @property
+    def linked_display_reference(self) -> str:
+        return display(self.linked_reference) if self.linked_reference else ""
+
+    @property
     def consent_withdrawn(self) -> CaseEvent | None:
         """The latest withdrawal of a party's consent to mediation on a case still open."""
         if self.case.status in FINISHED_STATUSES:
@@ -350,7 +360,8 @@ def case_detail_for_user(*, user: User, reference: str) -> CaseDetail:
     if canonical is not None:
         case = (
             cases_visible_to(scope=scope)
-            .select_related("community", "data_key", "duplicate_of")
+            .select_related("community", "data_key")
+            .annotate(linked_reference=F("duplicate_of__reference"))
             .filter(reference=canonical)
             .first()
         )
@@ -358,7 +369,8 @@ def case_detail_for_user(*, user: User, reference: str) -> CaseDetail:
     if case is None:
         # Log which case was asked for, if it exists, without telling the caller.
         hidden = (
-            Case.objects.select_related("community", "data_key", "duplicate_of")
+            Case.objects.select_related("community", "data_key")
+            .annotate(linked_reference=F("duplicate_of__reference"))
             .filter(reference=canonical)
             .first()
             if canonical

@@ -201,6 +201,9 @@ def test_linking_a_duplicate_then_closing_it_as_one(cast: Cast) -> None:
         "duplicate",
     )
     assert CaseEvent.objects.filter(case=case, kind=EventKind.DUPLICATE_LINKED).exists()
+    page = client.get(reverse("cases:detail", kwargs={"reference": case.reference}))
+    link = reverse("cases:detail", kwargs={"reference": original.reference})
+    assert f'<dd><a href="{link}">{display(original.reference)}</a></dd>' in page.content.decode()
 
 
 @pytest.mark.parametrize(
