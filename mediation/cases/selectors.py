@@ -28,31 +28,19 @@ from mediation.cases.models import (
     FINISHED_STATUSES,
     Case,
     CaseAssignment,
-    CaseEvent,
     EventKind,
     Party,
     PartyRole,
     Status,
 )
 from mediation.cases.references import display, normalise
+from mediation.cases.timeline import TimelineLine, timeline_lines
 from mediation.privacy import fields
 from mediation.privacy.crypto import CaseCipher
 
 OBJECT_TYPE = "case"
 LIST_COLUMNS = ("id", "reference", "category", "status", "submitted_at", "community__slug")
 TRIAGE_COLUMNS = (*LIST_COLUMNS, "intake_channel", "safety_flagged")
-TIMELINE_COLUMNS = (
-    "id",
-    "case_id",
-    "kind",
-    "from_status",
-    "to_status",
-    "reason",
-    "occurred_at",
-    "actor__username",
-)
-# The case page shows the latest events; a long case keeps the rest (and the log).
-TIMELINE_LENGTH = 50
 
 
 class CaseNotFound(Http404):
@@ -326,7 +314,7 @@ class CaseDetail:
     other_party: OtherPartyDetails | None
     assignments: list[CaseAssignment]
     statements: list[StatementLine]
-    timeline: list[CaseEvent]
+    timeline: list[TimelineLine]
     # Set when the user reads the case under a break-glass access (read only).
     break_glass: BreakGlassAccess | None = None
 
@@ -341,7 +329,7 @@ class CaseDetail:
         return display(self.linked_reference) if self.linked_reference else ""
 
     @property
-    def consent_withdrawn(self) -> CaseEvent | None:
+    def consent_withdrawn(self) -> TimelineLine | None:
         """The latest withdrawal of a party's consent to mediation on a case still open."""
         if self.case.status in FINISHED_STATUSES:
             return None
@@ -419,11 +407,7 @@ def case_detail_for_user(*, user: User, reference: str) -> CaseDetail:
             )
             for statement in case.statements.all()
         ],
-        timeline=list(
-            case.events.select_related("actor")
-            .only(*TIMELINE_COLUMNS)
-            .order_by("-occurred_at", "-id")[:TIMELINE_LENGTH]
-        ),
+        timeline=timeline_lines(case_id=case.pk),
     )
 
 
