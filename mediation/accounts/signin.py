@@ -39,7 +39,7 @@ def begin(request: HttpRequest, *, user: User, next_url: str) -> None:
     request.session.cycle_key()
     request.session[PENDING_KEY] = {
         "user": user.pk,
-        "backend": getattr(user, "backend", "django.contrib.auth.backends.ModelBackend"),
+        "backend": getattr(user, "backend", "mediation.accounts.backends.StaffBackend"),
         "hash": user.get_session_auth_hash(),
         "at": time.time(),
         "next": next_url,
