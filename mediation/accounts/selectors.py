@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Aggregate, CharField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import CharField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, Concat
 
 from mediation.accounts.models import Community, Role, RoleAssignment, User
+from mediation.aggregates import Joined
 
 
 @dataclass(frozen=True)
@@ -36,17 +37,6 @@ _CACHE_ATTRIBUTE = "_mediation_staff_scope"
 _ROLES_ATTRIBUTE = "role_list"
 
 
-class _Joined(Aggregate):
-    """The values of a group joined with commas: STRING_AGG, GROUP_CONCAT on SQLite."""
-
-    function = "STRING_AGG"
-    template = "%(function)s(%(expressions)s, ',')"
-    output_field = CharField()
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return super().as_sql(compiler, connection, function="GROUP_CONCAT", **extra)
-
-
 def with_roles(users: QuerySet[User]) -> QuerySet[User]:
     """Read each user's roles in the same query, for ``staff_scope`` to use."""
     pairs = (
@@ -54,7 +44,7 @@ def with_roles(users: QuerySet[User]) -> QuerySet[User]:
         .order_by()
         .values("user_id")
         .annotate(
-            joined=_Joined(
+            joined=Joined(
                 Concat(
                     "role",
                     Value(":"),

@@ -9,18 +9,18 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import CharField, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Concat
 from django.http import Http404
 from django.utils import timezone
 
 from mediation.accounts.models import User
 from mediation.accounts.selectors import StaffScope, staff_scope
+from mediation.aggregates import Joined
 from mediation.audit.actors import Actor
 from mediation.audit.models import Action, ActorRole, BreakGlassAccess, Purpose
 from mediation.audit.services import access_event_record, access_event_record_refused
@@ -101,11 +101,12 @@ class CaseFilters:
 def case_list_for_user(
     *, user: User, filters: CaseFilters | None = None
 ) -> QuerySet[Case, dict[str, Any]]:
-    """Return the list rows (``LIST_COLUMNS``) of the cases ``user`` may see, newest first.
+    """Return the list rows (``LIST_COLUMNS`` and ``mediators``) of the cases ``user`` may see.
 
     Lists show no personal data, so one access event records the request.
     Filters narrow the scope, never widen it. Rows are plain dicts, not model
-    instances: a list page shows a few columns of many cases.
+    instances: a list page shows a few columns of many cases, newest first.
+    Each row's active mediators are a column of its own (``_active_mediators``).
     """
     filters = filters or CaseFilters()
     scope = staff_scope(user=user)
@@ -124,20 +125,27 @@ def case_list_for_user(
     if filters.community_id is not None:
         cases = cases.filter(community_id=filters.community_id)
     # Only the columns a list shows: never the ciphertext of personal fields.
-    return cases.values(*LIST_COLUMNS).order_by("-submitted_at", "-id")
-
-
-def active_mediator_names(case_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, list[str]]:
-    """Return the usernames of each case's active mediators, lead first, in one query."""
-    names: dict[uuid.UUID, list[str]] = defaultdict(list)
-    rows = (
-        CaseAssignment.objects.filter(case_id__in=list(case_ids), ended_at__isnull=True)
-        .order_by("role", "assigned_at")
-        .values_list("case_id", "mediator__username")
+    return (
+        cases.annotate(mediators=_active_mediators())
+        .values(*LIST_COLUMNS, "mediators")
+        .order_by("-submitted_at", "-id")
     )
-    for case_id, username in rows:
-        names[case_id].append(username)
-    return names
+
+
+def _active_mediators() -> Subquery:
+    """Each case's active mediators as one column: "lead:username,co:username"."""
+    pairs = (
+        CaseAssignment.objects.filter(case_id=OuterRef("pk"), ended_at__isnull=True)
+        .order_by()
+        .values("case_id")
+        .annotate(
+            joined=Joined(
+                Concat("role", Value(":"), "mediator__username", output_field=CharField())
+            )
+        )
+        .values("joined")
+    )
+    return Subquery(pairs, output_field=CharField())
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from mediation.cases.models import Case
+from mediation.cases.lists import mediator_names
+from mediation.cases.models import AssignmentRole, Case, CaseAssignment
 from mediation.cases.references import display
 from tests.conftest import Cast, client_for
-from tests.factories import make_case
+from tests.factories import UserFactory, make_case
 
 pytestmark = pytest.mark.django_db
 
@@ -75,6 +76,36 @@ def test_rows_show_labels_and_mediators(cast: Cast) -> None:
     )
     assert assigned.url == f"/cases/{cast.assigned_case.reference}/"
     assert rows[display(cast.unassigned_case.reference)].mediators == ""
+
+
+def test_the_lead_mediator_comes_first_and_past_mediators_not_at_all(cast: Cast) -> None:
+    case = cast.assigned_case  # "mediator" leads
+    aaron = UserFactory(username="aaron")
+    CaseAssignment.objects.create(case=case, mediator=aaron, role=AssignmentRole.CO)
+    CaseAssignment.objects.create(
+        case=case,
+        mediator=cast.other_mediator,
+        role=AssignmentRole.CO,
+        ended_at=timezone.now(),
+    )
+    response = client_for(cast.coordinator).get("/cases/")
+    rows = {row.reference: row for row in response.context["rows"]}
+    assert rows[display(case.reference)].mediators == "mediator, aaron"
+    assert "<td>mediator, aaron</td>" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("joined", "names"),
+    [
+        (None, ""),
+        ("", ""),
+        ("lead:tom", "tom"),
+        ("co:mei,lead:tom", "tom, mei"),
+        ("co:zoe,co:amy,lead:tom", "tom, amy, zoe"),
+    ],
+)
+def test_mediator_names_lead_first_then_by_name(joined: str | None, names: str) -> None:
+    assert mediator_names(joined) == names
 
 
 def test_an_empty_list_says_what_will_appear(cast: Cast) -> None:
