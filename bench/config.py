@@ -145,7 +145,8 @@ class Plan:
     worker_class: str = field(
         default_factory=lambda: os.environ.get("BENCH_WORKER_CLASS", "gthread")
     )
-    threads: int = field(default_factory=lambda: _env_int("BENCH_THREADS", 4))
+    # One request at a time per process (decision 0018); BENCH_THREADS to compare.
+    threads: int = field(default_factory=lambda: _env_int("BENCH_THREADS", 1))
     keep_alive: int = 5
     form_clients: int = 8
     form_warmup_seconds: float = 2.0

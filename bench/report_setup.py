@@ -211,19 +211,16 @@ def settings_section(results: Results) -> list[str]:
     return [
         "## Settings\n",
         _table(["Setting", "Value"], rows),
-        "### Worker class: gthread, 4 threads per worker\n",
-        "Two worker processes, one per core, as the issue asks. gunicorn's sync worker "
-        "serves one request at a time per process and closes the connection after each "
-        "answer (it does not do keep-alive), and it is blocked for as long as a client takes "
-        "to send or read. gthread keeps connections alive and lets a worker run one "
-        "request's Python while another waits on PostgreSQL (every POST commits, and every "
-        "staff page writes an access event); 4 threads per worker give each of the 8 "
-        "concurrent clients a thread. The GIL still holds each worker to one core of Python, "
-        "so more threads only add queueing. On this 2-core machine the difference is small: "
-        "a comparison at 10,000 cases (`BENCH_WORKER_CLASS=sync BENCH_SIZES=10000 make "
-        "bench`), made with the earlier single-page form, gave sync 482 req/s for GET "
-        "`/request/` and 337 req/s for its GET + POST journeys, against 530 and 346 for "
-        "gthread with 4 threads and 467 and 343 with 8 threads, within the run-to-run "
-        "spread; gthread was kept for keep-alive and for tolerance of slow clients and "
-        "database waits.\n",
+        f"### Worker class: {plan['worker_class']}, {threads} thread{'s' if threads != 1 else ''} "
+        "per worker\n",
+        "Two worker processes, one per core, as the issue asks, each serving one request at "
+        "a time (decision 0018). gthread keeps connections alive between requests, which "
+        "gunicorn's sync worker does not. The application is CPU-bound Python, so threads "
+        "in one process take turns at the GIL: with 4 threads per worker the status check "
+        "made 171-183 requests/s in six runs at 10,000 cases, with one thread 196-209 in "
+        "six, and its p50 fell from ~35 to ~27 ms; whole form journeys, which commit ten "
+        "times each, varied more between runs (240-443 requests/s) than between thread "
+        "counts. A slow client would hold a worker, so production serves through a "
+        "reverse proxy that buffers requests and answers (docs/operations.md). "
+        "`BENCH_THREADS` and `BENCH_WORKER_CLASS` change this for comparison.\n",
     ]
