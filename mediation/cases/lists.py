@@ -17,8 +17,9 @@ from typing import Any
 
 from django.urls import reverse
 
-from mediation.cases.models import AssignmentRole, Category, IntakeChannel, Status
+from mediation.cases.models import Category, IntakeChannel, Status
 from mediation.cases.references import display
+from mediation.cases.selectors import mediator_pairs
 
 
 @dataclass(frozen=True)
@@ -61,8 +62,4 @@ def case_rows(cases: Iterable[Mapping[str, Any]]) -> list[CaseRow]:
 
 def mediator_names(joined: str | None) -> str:
     """``"co:mei,lead:tom"`` -> ``"tom, mei"``: the lead mediator first, then by name."""
-    if not joined:
-        return ""
-    pairs = [pair.split(":", 1) for pair in joined.split(",")]
-    pairs.sort(key=lambda pair: (pair[0] != AssignmentRole.LEAD, pair[1]))
-    return ", ".join(name for _role, name in pairs)
+    return ", ".join(name for _role, name in mediator_pairs(joined))

@@ -26,11 +26,13 @@ from mediation.audit.models import Action, ActorRole, BreakGlassAccess, Purpose
 from mediation.audit.services import access_event_record, access_event_record_refused
 from mediation.cases.models import (
     FINISHED_STATUSES,
+    AssignmentRole,
     Case,
     CaseAssignment,
     EventKind,
     Party,
     PartyRole,
+    Statement,
     Status,
 )
 from mediation.cases.references import display, normalise
@@ -130,6 +132,16 @@ def case_list_for_user(
         .values(*LIST_COLUMNS, "mediators")
         .order_by("-submitted_at", "-id")
     )
+
+
+def mediator_pairs(joined: str | None) -> list[tuple[str, str]]:
+    """Split an ``_active_mediators`` column into (role, username), the lead mediator
+    first, then by name (the database promises no order)."""
+    if not joined:
+        return []
+    pairs = [(role, name) for role, name in (pair.split(":", 1) for pair in joined.split(","))]
+    pairs.sort(key=lambda pair: (pair[0] != AssignmentRole.LEAD, pair[1]))
+    return pairs
 
 
 def _active_mediators() -> Subquery:
@@ -320,7 +332,8 @@ class CaseDetail:
     description: str
     requester: RequesterDetails | None
     other_party: OtherPartyDetails | None
-    assignments: list[CaseAssignment]
+    # "tom (Lead mediator), mei (Co-mediator)", or "" when nobody is on the case.
+    mediators: str
     statements: list[StatementLine]
     timeline: list[TimelineLine]
     # Set when the user reads the case under a break-glass access (read only).
@@ -354,21 +367,12 @@ def case_detail_for_user(*, user: User, reference: str) -> CaseDetail:
     canonical = normalise(reference)
     case = None
     if canonical is not None:
-        case = (
-            cases_visible_to(scope=scope)
-            .select_related("community", "data_key")
-            .annotate(linked_reference=F("duplicate_of__reference"))
-            .filter(reference=canonical)
-            .first()
-        )
+        case = _with_page_columns(cases_visible_to(scope=scope)).filter(reference=canonical).first()
     grant = None
     if case is None:
         # Log which case was asked for, if it exists, without telling the caller.
         hidden = (
-            Case.objects.select_related("community", "data_key")
-            .annotate(linked_reference=F("duplicate_of__reference"))
-            .filter(reference=canonical)
-            .first()
+            _with_page_columns(Case.objects.all()).filter(reference=canonical).first()
             if canonical
             else None
         )
@@ -406,17 +410,36 @@ def case_detail_for_user(*, user: User, reference: str) -> CaseDetail:
         description=fields.decrypt(case, "description", cipher) or "",
         requester=_requester_details(requester, cipher) if requester else None,
         other_party=_other_party_details(other, cipher) if other else None,
-        assignments=list(case.assignments.filter(ended_at__isnull=True).select_related("mediator")),
+        mediators=_mediators_with_roles(getattr(case, "mediators", None)),
+        # Most cases have no statement added later: ask only when the case says so.
         statements=[
             StatementLine(
                 added=statement.created_at,
                 by_role=roles.get(statement.party_id, ""),
                 text=fields.decrypt(statement, "text", cipher) or "",
             )
-            for statement in case.statements.all()
+            for statement in (
+                case.statements.all() if getattr(case, "has_statements", True) else []
+            )
         ],
         timeline=timeline_lines(case_id=case.pk),
     )
+
+
+def _with_page_columns(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """The case with what its page shows of related rows, in the same query: the
+    linked duplicate's reference, the active mediators, whether statements exist."""
+    return cases.select_related("community", "data_key").annotate(
+        linked_reference=F("duplicate_of__reference"),
+        mediators=_active_mediators(),
+        has_statements=Exists(Statement.objects.filter(case_id=OuterRef("pk"))),
+    )
+
+
+def _mediators_with_roles(joined: str | None) -> str:
+    """``"co:mei,lead:tom"`` -> ``"tom (Lead mediator), mei (Co-mediator)"``."""
+    labels = {value: str(label) for value, label in AssignmentRole.choices}
+    return ", ".join(f"{name} ({labels.get(role, role)})" for role, name in mediator_pairs(joined))
 
 
 def _other_party_details(party: Party, cipher: CaseCipher) -> OtherPartyDetails:
