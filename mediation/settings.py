@@ -247,8 +247,10 @@ TEMPLATES = [
 # Widgets render through the project's template engine, so the two widget
 # templates in mediation/templates/django/forms/widgets/ replace Django's own:
 # the same markup without an include per option and per attribute list, which
-# made a select of 20 options cost ~2 ms (decision 0016).
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+# made a select of 20 options cost ~2 ms. The renderer writes those two in
+# Python, the same markup again, and leaves every other widget to the
+# templates (mediation/widgets.py, decision 0016).
+FORM_RENDERER = "mediation.widgets.WidgetRenderer"
 
 # Database: SQLite in var/ unless DATABASE_URL says otherwise. Every read of
 # personal data writes an access event, so SQLite runs in WAL mode and starts
