@@ -210,7 +210,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    # django-otp's, checking the session's device with the user's own query.
+    "mediation.accounts.middleware.StaffOTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "mediation.accounts.middleware.StaffSessionMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

@@ -1,15 +1,48 @@
-"""End staff sessions that are idle too long, too old, or were never verified."""
+"""Staff sessions: their two-factor device checked with the user, and ended when they
+are idle too long, too old, or were never verified."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext
 
 from mediation.accounts import services, sessions
+from mediation.accounts.otp import DEVICE_ID_SESSION_KEY, OTPMiddleware
+from mediation.accounts.selectors import confirmed_devices
+
+
+class StaffOTPMiddleware(OTPMiddleware):
+    """django-otp's middleware, checking the session's device against the user's own query.
+
+    django-otp reads the session's device on every request (a query) to check
+    that it still exists, is confirmed and belongs to the user. ``StaffBackend``
+    reads the ids of the user's confirmed devices with the user, so the same
+    check needs no query: the device itself is loaded only if something asks
+    more of it than that it is there. A user read some other way, and the
+    async path, go through django-otp's own code.
+    """
+
+    def _verify_user_sync(self, request: HttpRequest, user: Any) -> Any:
+        known = confirmed_devices(user) if user.is_authenticated else None
+        if known is None:
+            return super()._verify_user_sync(request, user)
+        self._init_user_fields(user)
+        persistent_id = request.session.get(DEVICE_ID_SESSION_KEY)
+        if persistent_id and self._normalize_persistent_id(persistent_id) in known:
+            user.otp_device = SimpleLazyObject(
+                partial(self._device_from_persistent_id, persistent_id)
+            )
+        elif DEVICE_ID_SESSION_KEY in request.session:
+            # As django-otp does: a device that is gone, unconfirmed or not the user's.
+            del request.session[DEVICE_ID_SESSION_KEY]
+        return user
 
 
 class StaffSessionMiddleware:

@@ -6,6 +6,7 @@ django-otp ships no type hints; importing it here, once, keeps the
 
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp import login as otp_login
+from django_otp.middleware import OTPMiddleware
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import (
     StaticDevice,
@@ -16,6 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 __all__ = [
     "DEVICE_ID_SESSION_KEY",
     "Device",
+    "OTPMiddleware",
     "StaticDevice",
     "StaticToken",
     "TOTPDevice",

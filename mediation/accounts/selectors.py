@@ -9,6 +9,7 @@ from django.db.models import CharField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, Concat
 
 from mediation.accounts.models import Community, Role, RoleAssignment, User
+from mediation.accounts.otp import StaticDevice, TOTPDevice
 from mediation.aggregates import Joined
 
 
@@ -70,6 +71,43 @@ def staff_scope(*, user: User) -> StaffScope:
     scope = _read_scope(user)
     setattr(user, _CACHE_ATTRIBUTE, scope)
     return scope
+
+
+# The two-factor devices a staff member can hold, read with the user (``with_devices``).
+DEVICE_MODELS = (TOTPDevice, StaticDevice)
+
+
+def _confirmed_ids(model: type[Any]) -> Subquery:
+    ids = (
+        model.objects.filter(user_id=OuterRef("pk"), confirmed=True)
+        .order_by()
+        .values("user_id")
+        .annotate(joined=Joined(Cast("id", CharField())))
+        .values("joined")
+    )
+    return Subquery(ids, output_field=CharField())
+
+
+def _devices_attribute(model: type[Any]) -> str:
+    return f"confirmed_{model._meta.model_name}s"
+
+
+def with_devices(users: QuerySet[User]) -> QuerySet[User]:
+    """Read the ids of each user's confirmed two-factor devices in the same query."""
+    return users.annotate(**{_devices_attribute(m): _confirmed_ids(m) for m in DEVICE_MODELS})
+
+
+def confirmed_devices(user: Any) -> frozenset[str] | None:
+    """Return the persistent ids ("otp_totp.totpdevice/5") of the user's confirmed
+    devices as read with the user (``with_devices``), or None if they were not."""
+    found: list[str] = []
+    for model in DEVICE_MODELS:
+        attribute = _devices_attribute(model)
+        if not hasattr(user, attribute):
+            return None
+        joined: str | None = getattr(user, attribute)
+        found += [f"{model._meta.label_lower}/{pk}" for pk in joined.split(",")] if joined else []
+    return frozenset(found)
 
 
 def _role_rows(user: User) -> list[tuple[str, Any]]:
