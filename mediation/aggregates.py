@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Aggregate, CharField
+from django.db.models import Aggregate, CharField, QuerySet, Subquery
 
 
 class Joined(Aggregate):
@@ -20,3 +20,13 @@ class Joined(Aggregate):
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
         return super().as_sql(compiler, connection, function="GROUP_CONCAT", **extra)
+
+
+def joined_column(rows: QuerySet[Any], *, group: str, value: Any) -> Subquery:
+    """``value`` of each of ``rows`` joined into one column, grouped by ``group``.
+
+    ``rows`` is correlated to the outer query by the caller (``OuterRef``), so
+    the outer row gets the values of its own related rows, or NULL for none.
+    """
+    joined = rows.order_by().values(group).annotate(joined=Joined(value)).values("joined")
+    return Subquery(joined, output_field=CharField())

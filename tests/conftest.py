@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pytest
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.models import Device
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -66,11 +67,15 @@ def cast(db: None) -> Cast:
     return _make_cast()
 
 
-def client_for(user: User) -> Client:
-    """Return a client signed in as ``user`` with both steps, as the sign-in flow leaves it."""
+def client_for(user: User, device: Device | None = None) -> Client:
+    """Return a client signed in as ``user`` with both steps, as the sign-in flow leaves it.
+
+    The second step is ``device``, or else the user's authenticator app (made if needed).
+    """
     client = Client()
     client.force_login(user)
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name="authenticator app", confirmed=True)
     session = client.session

@@ -10,7 +10,7 @@ from django.db.models.functions import Cast, Coalesce, Concat
 
 from mediation.accounts.models import Community, Role, RoleAssignment, User
 from mediation.accounts.otp import StaticDevice, TOTPDevice
-from mediation.aggregates import Joined
+from mediation.aggregates import joined_column
 
 
 @dataclass(frozen=True)
@@ -40,23 +40,17 @@ _ROLES_ATTRIBUTE = "role_list"
 
 def with_roles(users: QuerySet[User]) -> QuerySet[User]:
     """Read each user's roles in the same query, for ``staff_scope`` to use."""
-    pairs = (
-        RoleAssignment.objects.filter(user_id=OuterRef("pk"))
-        .order_by()
-        .values("user_id")
-        .annotate(
-            joined=Joined(
-                Concat(
-                    "role",
-                    Value(":"),
-                    Coalesce(Cast("community_id", CharField()), Value("")),
-                    output_field=CharField(),
-                )
-            )
-        )
-        .values("joined")
+    pairs = joined_column(
+        RoleAssignment.objects.filter(user_id=OuterRef("pk")),
+        group="user_id",
+        value=Concat(
+            "role",
+            Value(":"),
+            Coalesce(Cast("community_id", CharField()), Value("")),
+            output_field=CharField(),
+        ),
     )
-    return users.annotate(**{_ROLES_ATTRIBUTE: Subquery(pairs, output_field=CharField())})
+    return users.annotate(**{_ROLES_ATTRIBUTE: pairs})
 
 
 def staff_scope(*, user: User) -> StaffScope:
@@ -78,14 +72,11 @@ DEVICE_MODELS = (TOTPDevice, StaticDevice)
 
 
 def _confirmed_ids(model: type[Any]) -> Subquery:
-    ids = (
-        model.objects.filter(user_id=OuterRef("pk"), confirmed=True)
-        .order_by()
-        .values("user_id")
-        .annotate(joined=Joined(Cast("id", CharField())))
-        .values("joined")
+    return joined_column(
+        model.objects.filter(user_id=OuterRef("pk"), confirmed=True),
+        group="user_id",
+        value=Cast("id", CharField()),
     )
-    return Subquery(ids, output_field=CharField())
 
 
 def _devices_attribute(model: type[Any]) -> str:

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from mediation.accounts.models import User
 from mediation.accounts.selectors import StaffScope, staff_scope
-from mediation.aggregates import Joined
+from mediation.aggregates import joined_column
 from mediation.audit.actors import Actor
 from mediation.audit.models import Action, ActorRole, BreakGlassAccess, Purpose
 from mediation.audit.services import access_event_record, access_event_record_refused
@@ -139,25 +139,17 @@ def mediator_pairs(joined: str | None) -> list[tuple[str, str]]:
     first, then by name (the database promises no order)."""
     if not joined:
         return []
-    pairs = [(role, name) for role, name in (pair.split(":", 1) for pair in joined.split(","))]
-    pairs.sort(key=lambda pair: (pair[0] != AssignmentRole.LEAD, pair[1]))
-    return pairs
+    pairs = [(role, name) for role, _, name in (pair.partition(":") for pair in joined.split(","))]
+    return sorted(pairs, key=lambda pair: (pair[0] != AssignmentRole.LEAD, pair[1]))
 
 
 def _active_mediators() -> Subquery:
     """Each case's active mediators as one column: "lead:username,co:username"."""
-    pairs = (
-        CaseAssignment.objects.filter(case_id=OuterRef("pk"), ended_at__isnull=True)
-        .order_by()
-        .values("case_id")
-        .annotate(
-            joined=Joined(
-                Concat("role", Value(":"), "mediator__username", output_field=CharField())
-            )
-        )
-        .values("joined")
+    return joined_column(
+        CaseAssignment.objects.filter(case_id=OuterRef("pk"), ended_at__isnull=True),
+        group="case_id",
+        value=Concat("role", Value(":"), "mediator__username", output_field=CharField()),
     )
-    return Subquery(pairs, output_field=CharField())
 
 
 @dataclass(frozen=True)

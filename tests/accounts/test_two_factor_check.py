@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
-from django.test import Client, RequestFactory
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from mediation.accounts.backends import StaffBackend
@@ -17,7 +17,6 @@ from mediation.accounts.middleware import StaffOTPMiddleware
 from mediation.accounts.models import Role, User
 from mediation.accounts.otp import DEVICE_ID_SESSION_KEY, StaticDevice, TOTPDevice
 from mediation.accounts.selectors import confirmed_devices
-from mediation.accounts.sessions import mark_signed_in
 from mediation.audit.models import AccessEvent, Action
 from tests.conftest import client_for
 from tests.factories import CommunityFactory, staff_with_role
@@ -28,16 +27,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def coordinator() -> User:
     return staff_with_role(Role.COORDINATOR, CommunityFactory(), "coordinator")
-
-
-def _signed_in_with(user: User, device: TOTPDevice | StaticDevice) -> Client:
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    mark_signed_in(session)
-    session.save()
-    return client
 
 
 def _ended_unverified() -> bool:
@@ -63,7 +52,7 @@ def test_a_verified_page_reads_no_device_of_its_own(coordinator: User) -> None:
 
 def test_recovery_codes_verify_a_session_too(coordinator: User) -> None:
     device = StaticDevice.objects.create(user=coordinator, name="recovery codes", confirmed=True)
-    assert _signed_in_with(coordinator, device).get("/cases/").status_code == 200
+    assert client_for(coordinator, device).get("/cases/").status_code == 200
 
 
 @pytest.mark.parametrize("change", ["unconfirmed", "deleted", "someone else's"])
@@ -73,7 +62,7 @@ def test_a_device_that_no_longer_counts_ends_the_session(coordinator: User, chan
         owner = staff_with_role(Role.COORDINATOR, CommunityFactory(), "other")
         TOTPDevice.objects.create(user=coordinator, name="their own app", confirmed=True)
     device = TOTPDevice.objects.create(user=owner, name="app", confirmed=True)
-    client = _signed_in_with(coordinator, device)
+    client = client_for(coordinator, device)
     if change == "unconfirmed":
         TOTPDevice.objects.filter(pk=device.pk).update(confirmed=False)
     elif change == "deleted":
@@ -87,7 +76,7 @@ def test_a_device_that_no_longer_counts_ends_the_session(coordinator: User, chan
 
 def test_the_device_is_loaded_only_when_something_asks_for_it(coordinator: User) -> None:
     device = TOTPDevice.objects.create(user=coordinator, name="app", confirmed=True)
-    client = _signed_in_with(coordinator, device)
+    client = client_for(coordinator, device)
     request = RequestFactory().get("/cases/")
     request.session = client.session
     assert request.session.get(DEVICE_ID_SESSION_KEY)  # the session is read before counting
@@ -103,7 +92,7 @@ def test_the_device_is_loaded_only_when_something_asks_for_it(coordinator: User)
 def test_a_user_read_without_the_devices_is_checked_by_django_otp(coordinator: User) -> None:
     device = TOTPDevice.objects.create(user=coordinator, name="app", confirmed=True)
     request = RequestFactory().get("/cases/")
-    request.session = _signed_in_with(coordinator, device).session
+    request.session = client_for(coordinator, device).session
     assert request.session.get(DEVICE_ID_SESSION_KEY)  # the session is read before counting
     plain = User.objects.get(pk=coordinator.pk)
     assert confirmed_devices(plain) is None
