@@ -111,3 +111,15 @@ def test_a_staff_page_reads_the_roles_with_the_user(cast: Cast) -> None:
     role_queries = [q for q in queries.captured_queries if "accounts_roleassignment" in q["sql"]]
     assert len(role_queries) == 1
     assert "accounts_user" in role_queries[0]["sql"]
+
+
+def test_the_backend_reads_the_user_as_the_orm_does(cast: Cast) -> None:
+    user = cast.coordinator
+    user.last_login = user.date_joined
+    user.save()
+    signed_in = StaffBackend().get_user(user.pk)
+    assert signed_in is not None
+    expected = User.objects.get(pk=user.pk)
+    for field in User._meta.concrete_fields:
+        assert getattr(signed_in, field.attname) == getattr(expected, field.attname), field.name
+    assert signed_in.last_login is not None
