@@ -275,6 +275,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Parameters bound by the server, and a statement the connection has run
+    # five times prepared: PostgreSQL then plans it once per connection, not on
+    # each request (planning the case page's query took five times running it).
+    # A pooler in transaction mode cannot keep prepared statements: set
+    # DB_SERVER_SIDE_BINDING=false behind one (docs/operations.md, decision 0016).
+    if env.bool("DB_SERVER_SIDE_BINDING", default=True):
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            server_side_binding=True, prepare_threshold=5
+        )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # A shared cache: throttle counters must be seen by every worker.

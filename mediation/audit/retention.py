@@ -17,12 +17,13 @@ partitions.)
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
 import pgtrigger
-from django.db import transaction
+from django.db import connection, transaction
 
 from mediation.audit import checkpoints
 from mediation.audit.actors import Actor
@@ -145,12 +146,35 @@ def _remove_break_glass(ids: list[uuid.UUID]) -> None:
         )
 
 
+@contextmanager
+def _client_side_binding() -> Iterator[None]:
+    """Bind parameters in the client for the queries of this block.
+
+    ``pgtrigger.ignore`` sends a ``set_config`` in front of each statement, two
+    statements in one call, which PostgreSQL refuses when parameters are bound
+    by the server (settings: ``DB_SERVER_SIDE_BINDING``).
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    from django.db.backends.postgresql.base import Cursor  # binds in the client
+
+    connection.ensure_connection()
+    psycopg_connection = connection.connection
+    previous = psycopg_connection.cursor_factory
+    psycopg_connection.cursor_factory = Cursor
+    try:
+        yield
+    finally:
+        psycopg_connection.cursor_factory = previous
+
+
 def _remove(start: int, end: int) -> tuple[int, int]:
     """Remove the events sealed at positions ``start`` to ``end``, and their seals.
 
     The removal is itself an access event, written in the same transaction.
     """
-    with transaction.atomic(), pgtrigger.ignore(*_APPEND_ONLY):
+    with transaction.atomic(), _client_side_binding(), pgtrigger.ignore(*_APPEND_ONLY):
         sealed = AccessLogSeal.objects.filter(position__gte=start, position__lte=end)
         events, _ = AccessEvent.objects.filter(id__in=sealed.values("event_id")).delete()
         seals, _ = sealed.delete()
