@@ -157,7 +157,8 @@ def _client_side_binding() -> Iterator[None]:
     if connection.vendor != "postgresql":
         yield
         return
-    from django.db.backends.postgresql.base import Cursor  # binds in the client
+    # Django's cursor that binds in the client (the one it uses without the option).
+    from django.db.backends.postgresql.base import Cursor  # type: ignore[attr-defined]
 
     connection.ensure_connection()
     psycopg_connection = connection.connection
