@@ -1,76 +1,174 @@
-"""``CompiledQuery``: an ORM query compiled to SQL once, then run with other values.
+"""``CompiledQuery``: an ORM query built and compiled to SQL once, then run with other values.
 
 Building a queryset and compiling it to SQL is pure Python, and for the same
-shape of query it gives the same SQL every time. For a query that every
-request makes, such as the signed-in user with their roles and two-factor
-devices, that work costs several times what the database does (decision
-0016). A ``CompiledQuery`` builds its query from a function of one value,
-compiles it once per database, and from then on runs that SQL with the value
-swapped in, through ``Manager.raw``: model instances, with the annotations as
-attributes and the database's converters applied.
+shape of query it gives the same SQL every time. For the queries a hot page
+makes on every request (the signed-in user with their roles and devices, the
+case on the case page) that work cost several times what the database did
+(decision 0016). A ``CompiledQuery`` builds its query from a function of a few
+values, compiles it once per database and shape of those values, and from
+then on runs that SQL with the values swapped in, through Django's own
+iterables: model instances with their ``select_related`` objects and
+annotations, or the rows of ``values()``, converted as the ORM converts them.
 
-It refuses, with ImproperlyConfigured on first use, a query it cannot replay
-faithfully: one whose SQL changes with the value, one with any other parameter
-that changes between builds (the clock, say), and one that reads related
-objects (``select_related``, ``prefetch_related``), which ``raw()`` does not build.
+The values are ints, strings, collections of those (their length is part of
+the shape: an ``IN`` list), or booleans and None, which are part of the shape
+and passed to the function as they are. To find where each value goes, the
+query is built and compiled twice with sample values no row has; the SQL must
+be the same both times and the parameters must differ only where a sample
+went. A query it cannot replay faithfully is refused with ImproperlyConfigured
+on first use: SQL that changes with a value, a parameter that changes between
+builds (the clock, a value transformed on its way, as ``contains`` does), or
+``prefetch_related``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import copy
+import itertools
+from collections.abc import Callable, Collection, Hashable
 from typing import Any, Generic, NamedTuple, TypeVar
 
-from django.core.exceptions import ImproperlyConfigured
-from django.db import models, router
-from django.db.models.query import RawQuerySet
+from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
+from django.db import connections, models, router
+from django.db.models.sql.compiler import SQLCompiler
 
-M = TypeVar("M", bound=models.Model)
-
-# Two values of the argument's type that no real row has: the query is compiled
-# with each, and the parameters that differ are where the value goes.
-SAMPLES = (-1, -2)
+T = TypeVar("T")
 
 
-class _Compiled(NamedTuple):
+class _Slot(NamedTuple):
+    param: int  # position in the parameters
+    value: int  # which value
+    item: int | None  # which item of a collection value, or None for a scalar
+
+
+class _Prepared(NamedTuple):
+    queryset: models.QuerySet[Any, Any]
+    compiler: SQLCompiler
     sql: str
     params: tuple[Any, ...]
-    slots: tuple[int, ...]
+    slots: tuple[_Slot, ...]
 
 
-class CompiledQuery(Generic[M]):
-    def __init__(self, build: Callable[[Any], models.QuerySet[M]]) -> None:
+class _Replay:
+    """The built query, except that its compiler is the prepared one."""
+
+    def __init__(self, query: Any, compiler: SQLCompiler) -> None:
+        self._query = query
+        self._compiler = compiler
+
+    def get_compiler(self, *args: Any, **kwargs: Any) -> SQLCompiler:
+        return self._compiler
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._query, name)
+
+
+class CompiledQuery(Generic[T]):
+    def __init__(self, build: Callable[..., models.QuerySet[Any, T]]) -> None:
         self._build = build
         self._model: type[models.Model] | None = None
-        self._compiled: dict[str, _Compiled] = {}
+        # None where the shape compiles to no query at all (an empty IN list, ``none()``).
+        self._prepared: dict[Hashable, _Prepared | None] = {}
 
-    def raw(self, value: Any) -> RawQuerySet[M]:
-        """The query for ``value``, as ``build(value)`` would give it."""
+    def fetch(self, *values: Any) -> list[T]:
+        """The rows ``build(*values)`` gives, in its order and slice."""
+        values = tuple(_normalised(value) for value in values)
         if self._model is None:
-            self._model = self._build(SAMPLES[0]).model
+            self._model = self._build(*_samples(values, itertools.count())).model
         using = router.db_for_read(self._model)
-        compiled = self._compiled.get(using)
-        if compiled is None:
-            compiled = self._compiled.setdefault(using, self._compile(using))
-        params = list(compiled.params)
-        for slot in compiled.slots:
-            params[slot] = value
-        manager = self._model._default_manager
-        return manager.raw(compiled.sql, params, using=using)  # type: ignore[return-value]
+        key = (using, tuple(_shape(value) for value in values))
+        if key not in self._prepared:
+            self._prepared.setdefault(key, self._prepare(using, values))
+        prepared = self._prepared[key]
+        return [] if prepared is None else self._run(prepared, values, using)
 
-    def _compile(self, using: str) -> _Compiled:
-        (sql, first), (other_sql, second) = (self._sql(sample, using) for sample in SAMPLES)
-        if sql != other_sql or len(first) != len(second):
-            raise ImproperlyConfigured(f"{self._build!r}: the SQL changes with the value.")
-        slots = tuple(i for i, (a, b) in enumerate(zip(first, second, strict=True)) if a != b)
-        if not slots or any((first[i], second[i]) != SAMPLES for i in slots):
-            raise ImproperlyConfigured(
-                f"{self._build!r}: a parameter other than the value changes between builds."
-            )
-        return _Compiled(sql, tuple(first), slots)
+    def _run(self, prepared: _Prepared, values: tuple[Any, ...], using: str) -> list[T]:
+        params = list(prepared.params)
+        for slot in prepared.slots:
+            value = values[slot.value]
+            params[slot.param] = value if slot.item is None else value[slot.item]
+        compiler = copy.copy(prepared.compiler)
+        compiler.connection = connections[using]
+        compiler.as_sql = lambda *args, **kwargs: (prepared.sql, params)  # type: ignore[method-assign]
+        built: Any = prepared.queryset
+        replay: Any = _Replay(built.query, compiler)
+        queryset: Any = models.QuerySet(built.model, query=replay, using=using)
+        queryset._iterable_class = built._iterable_class
+        queryset._fields = built._fields
+        return list(built._iterable_class(queryset))
 
-    def _sql(self, sample: Any, using: str) -> tuple[str, tuple[Any, ...]]:
-        queryset = self._build(sample)
-        if queryset.query.select_related or queryset._prefetch_related_lookups:  # type: ignore[attr-defined]
-            raise ImproperlyConfigured(f"{self._build!r}: raw() cannot read related objects.")
-        sql, params = queryset.query.get_compiler(using=using).as_sql()
-        return sql, tuple(params)
+    def _prepare(self, using: str, values: tuple[Any, ...]) -> _Prepared | None:
+        counter = itertools.count()
+        first, second = _samples(values, counter), _samples(values, counter)
+        built = [self._build(*samples) for samples in (first, second)]
+        for queryset in built:
+            if queryset._prefetch_related_lookups:  # type: ignore[attr-defined]
+                raise ImproperlyConfigured(f"{self._build!r}: cannot replay prefetch_related.")
+        compilers = [queryset.query.get_compiler(using=using) for queryset in built]
+        try:
+            (sql, params), (other_sql, other_params) = (c.as_sql() for c in compilers)
+        except EmptyResultSet:
+            return None
+        if sql != other_sql or len(params) != len(other_params):
+            raise ImproperlyConfigured(f"{self._build!r}: the SQL changes with the values.")
+        where_first, where_second = _sample_positions(first), _sample_positions(second)
+        slots = []
+        for position, (one, other) in enumerate(zip(params, other_params, strict=True)):
+            if one == other:
+                continue
+            source = where_first.get(_key(one))
+            if source is None or where_second.get(_key(other)) != source:
+                raise ImproperlyConfigured(
+                    f"{self._build!r}: a parameter other than the values changes between builds."
+                )
+            slots.append(_Slot(position, *source))
+        return _Prepared(built[0], compilers[0], sql, tuple(params), tuple(slots))
+
+
+def _normalised(value: Any) -> Any:
+    if isinstance(value, Collection) and not isinstance(value, str):
+        # An IN list holds each item once, in some order: one tuple of distinct items.
+        return tuple(dict.fromkeys(value))
+    return value
+
+
+def _shape(value: Any) -> Any:
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, tuple):
+        return (len(value), *(type(item) for item in value))
+    return type(value)
+
+
+def _sample(model: Any, counter: itertools.count[int]) -> Any:
+    if isinstance(model, bool) or model is None:
+        return model
+    if isinstance(model, int):
+        return -1_000_000 - next(counter)
+    if isinstance(model, str):
+        return f"\x1fsample-{next(counter)}"
+    raise TypeError(f"CompiledQuery takes ints, strings, booleans and None, not {model!r}")
+
+
+def _samples(values: tuple[Any, ...], counter: itertools.count[int]) -> tuple[Any, ...]:
+    return tuple(
+        tuple(_sample(item, counter) for item in value)
+        if isinstance(value, tuple)
+        else _sample(value, counter)
+        for value in values
+    )
+
+
+def _key(param: Any) -> Hashable:
+    return (type(param), param)
+
+
+def _sample_positions(samples: tuple[Any, ...]) -> dict[Hashable, tuple[int, int | None]]:
+    """Where each sample came from: (which value, which item or None)."""
+    positions: dict[Hashable, tuple[int, int | None]] = {}
+    for index, value in enumerate(samples):
+        if isinstance(value, tuple):
+            positions.update({_key(item): (index, number) for number, item in enumerate(value)})
+        elif value is not None and not isinstance(value, bool):
+            positions[_key(value)] = (index, None)
+    return positions

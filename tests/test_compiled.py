@@ -1,5 +1,5 @@
-"""``CompiledQuery`` runs the query its function builds, compiled once, and refuses
-queries it could not replay faithfully."""
+"""``CompiledQuery`` runs the query its function builds, compiled once per shape of
+its values, and refuses queries it could not replay faithfully."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from mediation.accounts.models import Role, RoleAssignment, User
+from mediation.accounts.models import Community, Role, RoleAssignment, User
 from mediation.compiled import CompiledQuery
 from tests.factories import CommunityFactory, UserFactory, staff_with_role
 
@@ -21,6 +21,10 @@ pytestmark = pytest.mark.django_db
 
 def _users_with_role_count(pk: Any) -> QuerySet[User]:
     return User.objects.filter(pk=pk).annotate(roles=Count("role_assignments"))
+
+
+def _fields(user: User) -> list[Any]:
+    return [getattr(user, field.attname) for field in User._meta.concrete_fields]
 
 
 def test_it_answers_as_the_queryset_does_and_builds_only_to_compile() -> None:
@@ -38,34 +42,76 @@ def test_it_answers_as_the_queryset_does_and_builds_only_to_compile() -> None:
     counts = []
     for user in (first, second, first):
         with CaptureQueriesContext(connection) as queries:
-            (found,) = compiled.raw(user.pk)
+            (found,) = compiled.fetch(user.pk)
         assert len(queries.captured_queries) == 1
         expected = _users_with_role_count(user.pk).get()
         assert isinstance(found, User)
-        assert [getattr(found, f.attname) for f in User._meta.concrete_fields] == [
-            getattr(expected, f.attname) for f in User._meta.concrete_fields
-        ]
-        assert found.roles == expected.roles  # type: ignore[attr-defined]
+        assert _fields(found) == _fields(expected)
         counts.append(found.roles)  # type: ignore[attr-defined]
     assert counts == [2, 0, 2]
-    assert list(compiled.raw(999_999)) == []
-    # Built with the two sample values to compile, then never again.
-    assert builds == [-1, -1, -2]
+    assert compiled.fetch(999_999) == []
+    # Built once to learn the model and twice to compile, then never again.
+    assert len(builds) == 3
+
+
+def _members(communities: Any, role: Any, active_only: bool) -> QuerySet[User]:
+    users = User.objects.filter(
+        role_assignments__community_id__in=communities, role_assignments__role=role
+    )
+    if active_only:
+        users = users.filter(is_active=True)
+    return users.select_related(None).order_by("username")
+
+
+def test_collections_booleans_and_related_objects_are_replayed() -> None:
+    north, south, east = CommunityFactory(), CommunityFactory(), CommunityFactory()
+    ann = staff_with_role(Role.MEDIATOR, north, "ann")
+    bo = staff_with_role(Role.MEDIATOR, south, "bo")
+    staff_with_role(Role.COORDINATOR, south, "cy")
+    bo.is_active = False
+    bo.save()
+    compiled = CompiledQuery(_members)
+    for communities, active_only in [
+        ({north.pk, south.pk}, False),
+        ({north.pk, south.pk}, True),
+        ([east.pk, south.pk], False),
+        ([south.pk, south.pk, north.pk], False),
+        ({east.pk}, False),
+    ]:
+        expected = list(_members(communities, Role.MEDIATOR, active_only))
+        assert compiled.fetch(communities, Role.MEDIATOR, active_only) == expected
+    assert [u.username for u in compiled.fetch({north.pk, south.pk}, Role.MEDIATOR, False)] == [
+        "ann",
+        "bo",
+    ]
+    assert compiled.fetch(set(), Role.MEDIATOR, False) == []
+    assert ann in compiled.fetch((north.pk,), Role.MEDIATOR, True)
+
+    related = CompiledQuery(
+        lambda pk: RoleAssignment.objects.filter(user_id=pk).select_related("community")
+    )
+    with CaptureQueriesContext(connection) as queries:
+        (assignment,) = related.fetch(ann.pk)
+        assert assignment.community.name_en == north.name_en
+    assert len(queries.captured_queries) == 1
+    rows = CompiledQuery(
+        lambda pk: Community.objects.filter(Q(pk=pk)).values("slug", "name_en")
+    ).fetch(east.pk)
+    assert rows == [{"slug": east.slug, "name_en": east.name_en}]
 
 
 @pytest.mark.parametrize(
     ("build", "refusal"),
     [
-        (lambda pk: User.objects.filter(pk__in=range(-pk)), "SQL changes with the value"),
+        (lambda pk: User.objects.filter(pk__lte=pk)[: -pk % 7], "SQL changes with the values"),
         (
             lambda pk: User.objects.filter(pk=pk, date_joined__lte=timezone.now()),
-            "parameter other than the value",
+            "parameter other than the values",
         ),
-        (lambda pk: User.objects.filter(username="fixed"), "parameter other than the value"),
-        (lambda pk: User.objects.filter(pk=pk).select_related("x"), "related objects"),
-        (lambda pk: User.objects.filter(pk=pk).prefetch_related("x"), "related objects"),
+        (lambda pk: User.objects.filter(username__contains=str(pk)), "other than the values"),
+        (lambda pk: User.objects.filter(pk=pk).prefetch_related("x"), "prefetch_related"),
     ],
 )
 def test_it_refuses_what_it_could_not_replay(build: Any, refusal: str) -> None:
     with pytest.raises(ImproperlyConfigured, match=refusal):
-        list(CompiledQuery(build).raw(1))
+        CompiledQuery(build).fetch(1)

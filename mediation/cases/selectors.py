@@ -37,6 +37,7 @@ from mediation.cases.models import (
 )
 from mediation.cases.references import display, normalise
 from mediation.cases.timeline import TimelineLine, timeline_lines
+from mediation.compiled import CompiledQuery
 from mediation.privacy import fields
 from mediation.privacy.crypto import CaseCipher
 
@@ -55,11 +56,21 @@ def _active_assignments_of(user_id: int) -> QuerySet[CaseAssignment]:
 
 def cases_visible_to(*, scope: StaffScope) -> QuerySet[Case]:
     """Return every case ``scope`` may see, unordered and unlogged (build lists on it)."""
+    return _visible_cases(*_visibility(scope))
+
+
+def _visibility(scope: StaffScope) -> tuple[tuple[int, ...], int | None]:
+    """What decides which cases ``scope`` sees: its coordinator's communities, and the
+    user whose active assignments count if they mediate."""
+    return tuple(sorted(scope.coordinator_of)), scope.user_id if scope.is_mediator else None
+
+
+def _visible_cases(coordinator_of: tuple[int, ...], mediator_id: int | None) -> QuerySet[Case]:
     condition = Q()
-    if scope.coordinator_of:
-        condition |= Q(community_id__in=scope.coordinator_of)
-    if scope.is_mediator:
-        condition |= Q(id__in=_active_assignments_of(scope.user_id).values("case_id"))
+    if coordinator_of:
+        condition |= Q(community_id__in=coordinator_of)
+    if mediator_id is not None:
+        condition |= Q(id__in=_active_assignments_of(mediator_id).values("case_id"))
     if not condition:
         return Case.objects.none()
     return Case.objects.filter(condition)
@@ -359,7 +370,7 @@ def case_detail_for_user(*, user: User, reference: str) -> CaseDetail:
     canonical = normalise(reference)
     case = None
     if canonical is not None:
-        case = _with_page_columns(cases_visible_to(scope=scope)).filter(reference=canonical).first()
+        case = next(iter(_CASE_PAGE.fetch(*_visibility(scope), canonical)), None)
     grant = None
     if case is None:
         # Log which case was asked for, if it exists, without telling the caller.
@@ -416,6 +427,14 @@ def case_detail_for_user(*, user: User, reference: str) -> CaseDetail:
         ],
         timeline=timeline_lines(case_id=case.pk),
     )
+
+
+# The case page's case, compiled once per shape of scope (CompiledQuery, decision 0016).
+_CASE_PAGE = CompiledQuery(
+    lambda coordinator_of, mediator_id, reference: _with_page_columns(
+        _visible_cases(coordinator_of, mediator_id)
+    ).filter(reference=reference)[:1]
+)
 
 
 def _with_page_columns(cases: QuerySet[Case]) -> QuerySet[Case]:
