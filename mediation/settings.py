@@ -240,7 +240,7 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "mediation.accounts.context_processors.staff",
             ],
-            "builtins": ["mediation.dates"],
+            "builtins": ["mediation.dates", "mediation.links"],
         },
     },
 ]
