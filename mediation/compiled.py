@@ -10,9 +10,9 @@ then on runs that SQL with the values swapped in, through Django's own
 iterables: model instances with their ``select_related`` objects and
 annotations, or the rows of ``values()``, converted as the ORM converts them.
 
-The values are ints, strings, collections of those (their length is part of
-the shape: an ``IN`` list), or booleans and None, which are part of the shape
-and passed to the function as they are. To find where each value goes, the
+The values are ints, strings, UUIDs, collections of those (their length is
+part of the shape: an ``IN`` list), or booleans and None, which are part of
+the shape and passed to the function as they are. To find where each value goes, the
 query is built and compiled twice with sample values no row has; the SQL must
 be the same both times and the parameters must differ only where a sample
 went. A query it cannot replay faithfully is refused with ImproperlyConfigured
@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+import uuid
 from collections.abc import Callable, Collection, Hashable
 from typing import Any, Generic, NamedTuple, TypeVar
 
@@ -39,6 +40,7 @@ class _Slot(NamedTuple):
     param: int  # position in the parameters
     value: int  # which value
     item: int | None  # which item of a collection value, or None for a scalar
+    hex: bool = False  # a UUID as its hex digits (SQLite stores UUIDs so)
 
 
 class _Prepared(NamedTuple):
@@ -86,7 +88,8 @@ class CompiledQuery(Generic[T]):
         params = list(prepared.params)
         for slot in prepared.slots:
             value = values[slot.value]
-            params[slot.param] = value if slot.item is None else value[slot.item]
+            value = value if slot.item is None else value[slot.item]
+            params[slot.param] = value.hex if slot.hex else value
         compiler = copy.copy(prepared.compiler)
         compiler.connection = connections[using]
         compiler.as_sql = lambda *args, **kwargs: (prepared.sql, params)  # type: ignore[method-assign]
@@ -147,7 +150,9 @@ def _sample(model: Any, counter: itertools.count[int]) -> Any:
         return -1_000_000 - next(counter)
     if isinstance(model, str):
         return f"\x1fsample-{next(counter)}"
-    raise TypeError(f"CompiledQuery takes ints, strings, booleans and None, not {model!r}")
+    if isinstance(model, uuid.UUID):
+        return uuid.UUID(int=(0xC0DE << 112) + next(counter))
+    raise TypeError(f"CompiledQuery takes ints, strings, UUIDs, booleans and None: {model!r}")
 
 
 def _samples(values: tuple[Any, ...], counter: itertools.count[int]) -> tuple[Any, ...]:
@@ -163,12 +168,15 @@ def _key(param: Any) -> Hashable:
     return (type(param), param)
 
 
-def _sample_positions(samples: tuple[Any, ...]) -> dict[Hashable, tuple[int, int | None]]:
-    """Where each sample came from: (which value, which item or None)."""
-    positions: dict[Hashable, tuple[int, int | None]] = {}
+def _sample_positions(samples: tuple[Any, ...]) -> dict[Hashable, tuple[int, int | None, bool]]:
+    """Where each sample came from: (which value, which item or None, as hex digits)."""
+    positions: dict[Hashable, tuple[int, int | None, bool]] = {}
     for index, value in enumerate(samples):
-        if isinstance(value, tuple):
-            positions.update({_key(item): (index, number) for number, item in enumerate(value)})
-        elif value is not None and not isinstance(value, bool):
-            positions[_key(value)] = (index, None)
+        items = enumerate(value) if isinstance(value, tuple) else [(None, value)]
+        for number, item in items:
+            if item is None or isinstance(item, bool):
+                continue
+            positions[_key(item)] = (index, number, False)
+            if isinstance(item, uuid.UUID):
+                positions[_key(item.hex)] = (index, number, True)
     return positions

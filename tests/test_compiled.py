@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from mediation.accounts.models import Community, Role, RoleAssignment, User
 from mediation.compiled import CompiledQuery
-from tests.factories import CommunityFactory, UserFactory, staff_with_role
+from mediation.cases.models import Party
+from tests.factories import CommunityFactory, UserFactory, make_case, staff_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -98,6 +99,26 @@ def test_collections_booleans_and_related_objects_are_replayed() -> None:
         lambda pk: Community.objects.filter(Q(pk=pk)).values("slug", "name_en")
     ).fetch(east.pk)
     assert rows == [{"slug": east.slug, "name_en": east.name_en}]
+
+
+def _parties(case_ids: Any, party_id: Any) -> QuerySet[Party, dict[str, Any]]:
+    parties = Party.objects.filter(case_id__in=case_ids).exclude(pk=party_id)
+    return parties.order_by("case__reference", "role").values("id", "case_id", "role")
+
+
+def test_uuids_alone_and_in_collections_are_replayed() -> None:
+    community = CommunityFactory()
+    first, second = make_case(community=community), make_case(community=community)
+    (requester,) = first.parties.all()
+    compiled = CompiledQuery(_parties)
+    for case_ids, party_id in [
+        ([first.pk, second.pk], requester.pk),
+        ((second.pk,), requester.pk),
+        ([first.pk], requester.pk),
+    ]:
+        assert compiled.fetch(case_ids, party_id) == list(_parties(case_ids, party_id))
+    assert [row["case_id"] for row in compiled.fetch([first.pk], second.pk)] == [first.pk]
+    assert compiled.fetch([first.pk], requester.pk) == []
 
 
 @pytest.mark.parametrize(

@@ -34,6 +34,7 @@ from mediation.cases.models import (
 )
 from mediation.cases.selectors import OBJECT_TYPE, case_in_scope
 from mediation.cases.session_services import ARRANGEABLE, SessionNotFound, session_of_case
+from mediation.compiled import CompiledQuery
 from mediation.privacy import fields
 from mediation.privacy.crypto import CaseCipher
 
@@ -271,6 +272,14 @@ class PartySession:
     location: str
 
 
+# Every status page asks: compiled once (CompiledQuery, decision 0016).
+_PARTY_SESSIONS = CompiledQuery(
+    lambda case_id, party_id: Session.objects.filter(
+        case_id=case_id, attendance__party_id=party_id
+    ).order_by("starts_at", "id")
+)
+
+
 def sessions_for_party(*, party: Party) -> list[PartySession]:
     """Return the sessions ``party`` is invited to, past and future, with place or link.
 
@@ -279,11 +288,7 @@ def sessions_for_party(*, party: Party) -> list[PartySession]:
     status page logs the resident's view of the case).
     """
     # Most residents have no session yet: ask for the case's key only when there are some.
-    sessions = list(
-        Session.objects.filter(case_id=party.case_id, attendance__party=party).order_by(
-            "starts_at", "id"
-        )
-    )
+    sessions = _PARTY_SESSIONS.fetch(party.case_id, party.pk)
     if not sessions:
         return []
     case = Case.objects.select_related("data_key").only("id", "data_key").get(pk=party.case_id)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from mediation.compiled import CompiledQuery
 from mediation.consent.models import ConsentMethod, ConsentPurpose, ConsentRecord
 from mediation.consent.notices import Notice
 
@@ -46,6 +47,14 @@ class ConsentsInForce:
     scopes: dict[str, list[str]]
 
 
+# Every status page reads them: compiled once (CompiledQuery, decision 0016).
+_ANSWERS = CompiledQuery(
+    lambda party_id: ConsentRecord.objects.filter(party_id=party_id)
+    .order_by("recorded_at")
+    .values_list("purpose", "scope", "given", "withdrawn_at")
+)
+
+
 def consents_in_force_all(*, party_id: uuid.UUID) -> ConsentsInForce:
     """Return the party's live consents, unscoped and scoped, from one query.
 
@@ -54,12 +63,7 @@ def consents_in_force_all(*, party_id: uuid.UUID) -> ConsentsInForce:
     """
     plain: dict[str, bool] = {}
     scoped: dict[tuple[str, str], bool] = {}
-    records = (
-        ConsentRecord.objects.filter(party_id=party_id)
-        .order_by("recorded_at")
-        .values_list("purpose", "scope", "given", "withdrawn_at")
-    )
-    for purpose, scope, given, withdrawn_at in records:
+    for purpose, scope, given, withdrawn_at in _ANSWERS.fetch(party_id):
         live = given and withdrawn_at is None
         if scope:
             scoped[purpose, scope] = live

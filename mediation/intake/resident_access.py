@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from mediation.audit.actors import Actor
@@ -27,6 +28,7 @@ from mediation.cases.selectors import parties_signing_in_with
 from mediation.cases.services import party_issue_status_code
 from mediation.cases.stages import Stage, resident_stage
 from mediation.cases.status_codes import code_matches, hash_code
+from mediation.compiled import CompiledQuery
 from mediation.consent.models import ConsentPurpose, partner_scope, scope_partner
 from mediation.consent.services import consent_in_force, consents_in_force, consents_in_force_all
 from mediation.intake.notifications import can_email, send_status_code_email
@@ -42,6 +44,14 @@ def _role(party: Party) -> ActorRole:
     return ActorRole.REQUESTER if party.role == PartyRole.REQUESTER else ActorRole.OTHER_PARTY
 
 
+# The queries every status check makes, compiled once (CompiledQuery, decision 0016).
+_SIGNING_IN = CompiledQuery(
+    lambda reference: parties_signing_in_with(reference)
+    .select_related("case")
+    .only("id", "case_id", "role", "status_code_hash", "case__id", "case__community_id")
+)
+
+
 def resident_verify(*, reference_text: str, code_text: str) -> Party | None:
     """Return the party whose reference and code these are, or None; log the attempt.
 
@@ -49,15 +59,7 @@ def resident_verify(*, reference_text: str, code_text: str) -> Party | None:
     success as the party signing in.
     """
     reference = normalise_reference(reference_text)
-    parties = (
-        list(
-            parties_signing_in_with(reference)
-            .select_related("case")
-            .only("id", "case_id", "role", "status_code_hash", "case__id", "case__community_id")
-        )
-        if reference
-        else []
-    )
+    parties = _SIGNING_IN.fetch(reference) if reference else []
     holders = [party for party in parties if party.status_code_hash]
     match = None
     for party in holders:
@@ -131,17 +133,17 @@ class ResidentView:
 
 
 _CASE_FIELDS = ("case__id", "case__reference", "case__status", "case__community_id")
+_STATUS_PARTY = CompiledQuery(
+    lambda party_id: Party.objects.select_related("case")
+    .only("id", "case_id", "role", "reference", "status_code_hash", *_CASE_FIELDS)
+    .filter(pk=party_id)[:1]
+)
 
 
 def resident_status(*, party_id: uuid.UUID) -> ResidentView | None:
     """Return what the resident may see of their case, and log the view."""
     # The page shows no field of the party's own (nothing encrypted is read).
-    party = (
-        Party.objects.select_related("case")
-        .only("id", "case_id", "role", "reference", "status_code_hash", *_CASE_FIELDS)
-        .filter(pk=party_id)
-        .first()
-    )
+    party = next(iter(_STATUS_PARTY.fetch(party_id)), None)
     if party is None or not party.status_code_hash:
         return None
     case = party.case
@@ -184,21 +186,29 @@ def _partners(scopes: list[str]) -> list[Partner]:
     )
 
 
-def _accesses(case: Case, party: Party, *, stage: Stage) -> list[AccessLine]:
-    """Accesses to the case and to this person's copies of the agreement, by coarse role
-    and time; nothing that reveals a screening, nothing of the other party's copy."""
-    looked_at = Q(object_type="case", object_id=str(case.pk))
-    if stage in _AGREEMENT_STAGES:
-        copies = AgreementCopy.objects.filter(party=party).values_list("pk", flat=True)
-        own = [str(pk) for pk in copies]
-        if own:
-            looked_at |= Q(object_type=AGREEMENT_COPY, object_id__in=own)
-    events = (
+def _access_events(case_id: str, own_copies: tuple[str, ...]) -> QuerySet[AccessEvent, Any]:
+    looked_at = Q(object_type="case", object_id=case_id)
+    if own_copies:
+        looked_at |= Q(object_type=AGREEMENT_COPY, object_id__in=own_copies)
+    return (
         AccessEvent.objects.filter(looked_at, outcome=Outcome.SUCCESS)
         .exclude(action=Action.LIST)
         .order_by("-occurred_at")
         .values("occurred_at", "actor_type", "actor_id", "action", "object_type")[:50]
     )
+
+
+_ACCESS_EVENTS = CompiledQuery(_access_events)
+
+
+def _accesses(case: Case, party: Party, *, stage: Stage) -> list[AccessLine]:
+    """Accesses to the case and to this person's copies of the agreement, by coarse role
+    and time; nothing that reveals a screening, nothing of the other party's copy."""
+    own: tuple[str, ...] = ()
+    if stage in _AGREEMENT_STAGES:
+        copies = AgreementCopy.objects.filter(party=party).values_list("pk", flat=True)
+        own = tuple(str(pk) for pk in copies)
+    events = _ACCESS_EVENTS.fetch(str(case.pk), own)
     lines = []
     for event in events:
         if event["actor_type"] == ActorType.STAFF:
