@@ -9,8 +9,8 @@ from django.views.decorators.http import require_GET
 from django_tables2.paginators import LazyPaginator
 
 from mediation.accounts.decorators import staff_verified_required
-from mediation.accounts.models import Community, User
-from mediation.accounts.selectors import staff_scope
+from mediation.accounts.models import User
+from mediation.accounts.selectors import community_choices, staff_scope
 from mediation.audit.coverage import logs_access
 from mediation.audit.models import ActorRole
 from mediation.cases.forms import CaseFilterForm, DuplicateForm, TransitionForm
@@ -43,12 +43,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     number = positive_int(request.GET.get("page"), 1, 10_000)
     user: User = request.user  # type: ignore[assignment]
     scope = staff_scope(user=user)
-    communities = [
-        (community.pk, community.display_name(request.LANGUAGE_CODE))
-        for community in Community.objects.filter(
-            pk__in=scope.coordinator_of | scope.mediator_in
-        ).order_by("slug")
-    ]
+    communities = community_choices(scope.coordinator_of | scope.mediator_in, request.LANGUAGE_CODE)
     form = CaseFilterForm(request.GET or None, communities=communities)
     filters = CaseFilters()
     if form.is_valid():

@@ -12,8 +12,8 @@ from django.views.decorators.http import require_GET, require_POST
 from django_tables2.paginators import LazyPaginator
 
 from mediation.accounts.decorators import staff_verified_required
-from mediation.accounts.models import Community, User
-from mediation.accounts.selectors import staff_scope
+from mediation.accounts.models import User
+from mediation.accounts.selectors import community_choices, staff_scope
 from mediation.audit.coverage import logs_access
 from mediation.cases.forms import TriageFilterForm
 from mediation.cases.lists import case_rows
@@ -34,10 +34,7 @@ def triage_queue(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     scope = staff_scope(user=user)
     language = request.LANGUAGE_CODE
-    communities = [
-        (community.pk, community.display_name(language))
-        for community in Community.objects.filter(pk__in=scope.coordinator_of).order_by("slug")
-    ]
+    communities = community_choices(scope.coordinator_of, language)
     form = TriageFilterForm(request.GET or None, communities=communities)
     filters = TriageFilters()
     if form.is_valid():
