@@ -125,6 +125,8 @@ class CompiledQuery(Generic[T]):
                     f"{self._build!r}: a parameter other than the values changes between builds."
                 )
             slots.append(_Slot(position, *source))
+        # Each run sets its own thread's connection: keep no thread's connection alive here.
+        compilers[0].connection = None
         return _Prepared(built[0], compilers[0], sql, tuple(params), tuple(slots))
 
 

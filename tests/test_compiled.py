@@ -3,6 +3,7 @@ its values, and refuses queries it could not replay faithfully."""
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
@@ -13,8 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from mediation.accounts.models import Community, Role, RoleAssignment, User
-from mediation.compiled import CompiledQuery
 from mediation.cases.models import Party
+from mediation.compiled import CompiledQuery
 from tests.factories import CommunityFactory, UserFactory, make_case, staff_with_role
 
 pytestmark = pytest.mark.django_db
@@ -136,3 +137,23 @@ def test_uuids_alone_and_in_collections_are_replayed() -> None:
 def test_it_refuses_what_it_could_not_replay(build: Any, refusal: str) -> None:
     with pytest.raises(ImproperlyConfigured, match=refusal):
         CompiledQuery(build).fetch(1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_query_compiled_on_one_thread_runs_on_anothers_connection() -> None:
+    user = UserFactory()
+    compiled = CompiledQuery(_users_with_role_count)
+    assert [found.pk for found in compiled.fetch(user.pk)] == [user.pk]
+    found_there: list[Any] = []
+
+    def elsewhere() -> None:
+        try:
+            found_there.extend(compiled.fetch(user.pk))
+            found_there.append(connection.alias)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=elsewhere)
+    thread.start()
+    thread.join()
+    assert [getattr(found, "pk", found) for found in found_there] == [user.pk, "default"]
