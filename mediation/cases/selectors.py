@@ -392,7 +392,7 @@ def case_detail_for_user(*, user: User, reference: str) -> CaseDetail:
             raise CaseNotFound
         case = hidden
     cipher = CaseCipher.for_data_key(case.data_key)
-    parties = list(case.parties.all())
+    parties = _PARTIES.fetch(case.pk)
     requester = next((p for p in parties if p.role == PartyRole.REQUESTER), None)
     other = next((p for p in parties if p.role == PartyRole.OTHER_PARTY), None)
     roles = {party.pk: party.get_role_display() for party in parties}
@@ -429,6 +429,7 @@ def case_detail_for_user(*, user: User, reference: str) -> CaseDetail:
     )
 
 
+_PARTIES = CompiledQuery(lambda case_id: Party.objects.filter(case_id=case_id))
 # The case page's case, compiled once per shape of scope (CompiledQuery, decision 0016).
 _CASE_PAGE = CompiledQuery(
     lambda coordinator_of, mediator_id, reference: _with_page_columns(

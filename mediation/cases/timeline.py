@@ -14,9 +14,20 @@ from datetime import datetime
 from django.utils.translation import gettext
 
 from mediation.cases.models import CaseEvent, EventKind, Reason, Status
+from mediation.compiled import CompiledQuery
 
 # The case page shows the latest events; a long case keeps the rest (and the log).
 TIMELINE_LENGTH = 50
+
+
+# Compiled once (CompiledQuery, decision 0016).
+_LATEST_EVENTS = CompiledQuery(
+    lambda case_id: CaseEvent.objects.filter(case_id=case_id)
+    .order_by("-occurred_at", "-id")
+    .values("kind", "from_status", "to_status", "reason", "occurred_at", "actor__username")[
+        :TIMELINE_LENGTH
+    ]
+)
 
 
 @dataclass(frozen=True)
@@ -31,13 +42,7 @@ class TimelineLine:
 
 def timeline_lines(*, case_id: uuid.UUID) -> list[TimelineLine]:
     """Return the latest ``TIMELINE_LENGTH`` events of the case, newest first."""
-    events = (
-        CaseEvent.objects.filter(case_id=case_id)
-        .order_by("-occurred_at", "-id")
-        .values("kind", "from_status", "to_status", "reason", "occurred_at", "actor__username")[
-            :TIMELINE_LENGTH
-        ]
-    )
+    events = _LATEST_EVENTS.fetch(case_id)
     kinds = {value: str(label) for value, label in EventKind.choices}
     statuses = {value: str(label) for value, label in Status.choices}
     reasons = {value: str(label) for value, label in Reason.choices}
