@@ -241,6 +241,8 @@ TEMPLATES = [
                 "mediation.accounts.context_processors.staff",
             ],
             "builtins": ["mediation.dates", "mediation.links"],
+            # {% load i18n %}: Django's library, its translate tag remembering answers.
+            "libraries": {"i18n": "mediation.translate_tags"},
         },
     },
 ]
@@ -346,7 +348,9 @@ AXES_VERBOSE = False
 # address would mean storing addresses, and one shared office address would
 # lock out a whole centre; clients are limited instead by the sign-in rate
 # above, counted on a keyed hash of the address (decision 0008).
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# templates.W003 warns that a label names two libraries: "i18n" does on purpose
+# (TEMPLATES "libraries" above); a test holds every other label to one library.
+SILENCED_SYSTEM_CHECKS = ["axes.W006", "templates.W003"]
 
 SESSION_ENGINE = (
     "mediation.accounts.cached_session_store"
