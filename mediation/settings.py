@@ -286,6 +286,10 @@ else:
         DATABASES["default"].setdefault("OPTIONS", {}).update(
             server_side_binding=True, prepare_threshold=5
         )
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # Django's backend, with bulk writes cut to the 65,535 parameters a
+        # statement may carry when the server binds them (mediation/postgresql).
+        DATABASES["default"]["ENGINE"] = "mediation.postgresql"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # A shared cache: throttle counters must be seen by every worker.

@@ -1,0 +1,1 @@
+"""The PostgreSQL backend: Django's, with bulk writes cut to fit server-side binding."""
