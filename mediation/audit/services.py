@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any, NamedTuple
 
 from django.conf import settings
-from django.db import connection
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection, connections, router
+from django.db.models import Field
+from django.db.models.sql import InsertQuery
 
 from mediation.audit import context
 from mediation.audit.actors import Actor
@@ -67,8 +71,51 @@ def access_event_record(
         break_glass_id=break_glass_id,
     )
     if not settings.MEDIATION_BENCH_ACCESS_LOG_OFF:
-        event.save(force_insert=True)
+        _insert(event)
     return event
+
+
+class _Statement(NamedTuple):
+    sql: str
+    # The fields whose values are the statement's parameters, in order; the
+    # others (the transaction id) are database defaults written in the SQL.
+    fields: tuple[Field[Any, Any], ...]
+    # What the statement returns: the id, then those database defaults.
+    returned: tuple[Field[Any, Any], ...]
+
+
+_STATEMENTS: dict[str, _Statement] = {}
+
+
+def _insert(event: AccessEvent) -> None:
+    """INSERT the event as ``save(force_insert=True)`` does, with Django's statement
+    compiled once per database: every page writes one, and Model.save's path cost
+    several times the statement (decision 0016)."""
+    using = router.db_for_write(AccessEvent)
+    statement = _STATEMENTS.get(using) or _STATEMENTS.setdefault(using, _compile(event, using))
+    database = connections[using]
+    params = [f.get_db_prep_save(f.pre_save(event, True), database) for f in statement.fields]
+    with database.cursor() as cursor:
+        cursor.execute(statement.sql, params)
+        for field, value in zip(statement.returned, cursor.fetchone(), strict=True):
+            setattr(event, field.attname, value)
+    event._state.adding = False
+    event._state.db = using
+
+
+def _compile(event: AccessEvent, using: str) -> _Statement:
+    meta = AccessEvent._meta
+    fields = [field for field in meta.local_concrete_fields if field is not meta.pk]
+    defaults = [f for f in fields if hasattr(f.pre_save(event, True), "resolve_expression")]
+    query = InsertQuery(AccessEvent)
+    query.insert_values(fields, [event])
+    compiler = query.get_compiler(using=using)
+    compiler.returning_fields = [meta.pk, *defaults]
+    ((sql, params),) = compiler.as_sql()
+    plain = tuple(field for field in fields if field not in defaults)
+    if len(params) != len(plain):
+        raise ImproperlyConfigured("The access event's INSERT has parameters of its own.")
+    return _Statement(sql, plain, (meta.pk, *defaults))
 
 
 def access_events_record(
@@ -134,7 +181,7 @@ def access_event_record_refused(
     if audit is not None:
         audit.pending.append(event)
     elif not connection.in_atomic_block:
-        event.save(force_insert=True)
+        _insert(event)
     else:
         raise RuntimeError(
             "A refused attempt inside a transaction needs an audit context "

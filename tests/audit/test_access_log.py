@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from django.db import connection, transaction
 
@@ -140,3 +142,45 @@ def test_the_bench_switch_turns_every_kind_of_event_off(settings) -> None:
     settings.MEDIATION_BENCH_ACCESS_LOG_OFF = False
     _record_success()
     assert AccessEvent.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_an_event_is_written_as_model_save_writes_it() -> None:
+    from django.utils import timezone
+
+    from mediation.audit.services import _event
+
+    break_glass = uuid.uuid4()
+    recorded = access_event_record(
+        actor=Actor.staff(7),
+        action=Action.VIEW,
+        object_type="case",
+        object_id="case-9",
+        purpose=Purpose.BREAK_GLASS,
+        community_id=4,
+        break_glass_id=break_glass,
+    )
+    saved = _event(
+        actor=Actor.staff(7),
+        action=Action.VIEW,
+        object_type="case",
+        object_id="case-9",
+        purpose=Purpose.BREAK_GLASS,
+        outcome=Outcome.SUCCESS,
+        community_id=4,
+        break_glass_id=break_glass,
+    )
+    saved.occurred_at = recorded.occurred_at
+    saved.save(force_insert=True)
+    assert recorded.pk is not None
+    assert saved.pk == recorded.pk + 1
+    assert recorded.xact_id == (saved.xact_id if connection.vendor == "postgresql" else None)
+    columns = [f.attname for f in AccessEvent._meta.concrete_fields if f.attname != "id"]
+    if connection.vendor == "postgresql":
+        columns.remove("xact_id")  # each transaction's own
+    read = AccessEvent.objects.filter(pk__in=[recorded.pk, saved.pk]).order_by("pk")
+    first, second = read.values_list(*columns)
+    assert first == second
+    assert first[columns.index("break_glass_id")] == break_glass
+    assert first[columns.index("occurred_at")] <= timezone.now()
+    assert [getattr(recorded, c) for c in columns] == list(first)
