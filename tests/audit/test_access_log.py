@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import pytest
 from django.db import connection, transaction
@@ -151,25 +152,17 @@ def test_an_event_is_written_as_model_save_writes_it() -> None:
     from mediation.audit.services import _event
 
     break_glass = uuid.uuid4()
-    recorded = access_event_record(
-        actor=Actor.staff(7),
-        action=Action.VIEW,
-        object_type="case",
-        object_id="case-9",
-        purpose=Purpose.BREAK_GLASS,
-        community_id=4,
-        break_glass_id=break_glass,
-    )
-    saved = _event(
-        actor=Actor.staff(7),
-        action=Action.VIEW,
-        object_type="case",
-        object_id="case-9",
-        purpose=Purpose.BREAK_GLASS,
-        outcome=Outcome.SUCCESS,
-        community_id=4,
-        break_glass_id=break_glass,
-    )
+    values: dict[str, Any] = {
+        "actor": Actor.staff(7),
+        "action": Action.VIEW,
+        "object_type": "case",
+        "object_id": "case-9",
+        "purpose": Purpose.BREAK_GLASS,
+        "community_id": 4,
+        "break_glass_id": break_glass,
+    }
+    recorded = access_event_record(**values)
+    saved = _event(**values, outcome=Outcome.SUCCESS)
     saved.occurred_at = recorded.occurred_at
     saved.save(force_insert=True)
     assert recorded.pk is not None
