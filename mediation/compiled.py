@@ -12,10 +12,10 @@ annotations, or the rows of ``values()``, converted as the ORM converts them.
 
 The values are ints, strings, UUIDs, collections of those (their length is
 part of the shape: an ``IN`` list), or booleans and None, which are part of
-the shape and passed to the function as they are. To find where each value goes, the
-query is built and compiled twice with sample values no row has; the SQL must
-be the same both times and the parameters must differ only where a sample
-went. A query it cannot replay faithfully is refused with ImproperlyConfigured
+the shape and passed to the function as they are. To find where each value
+goes, the query is built and compiled twice with sample values no row has;
+the SQL must be the same both times and the parameters must differ only where
+a sample went. A query it cannot replay faithfully is refused with ImproperlyConfigured
 on first use: SQL that changes with a value, a parameter that changes between
 builds (the clock, a value transformed on its way, as ``contains`` does), or
 ``prefetch_related``.
@@ -84,6 +84,11 @@ class CompiledQuery(Generic[T]):
         prepared = self._prepared[key]
         return [] if prepared is None else self._run(prepared, values, using)
 
+    def first(self, *values: Any) -> T | None:
+        """The first row ``build(*values)`` gives, or None."""
+        rows = self.fetch(*values)
+        return rows[0] if rows else None
+
     def _run(self, prepared: _Prepared, values: tuple[Any, ...], using: str) -> list[T]:
         params = list(prepared.params)
         for slot in prepared.slots:
@@ -145,16 +150,17 @@ def _shape(value: Any) -> Any:
     return type(value)
 
 
-def _sample(model: Any, counter: itertools.count[int]) -> Any:
-    if isinstance(model, bool) or model is None:
-        return model
-    if isinstance(model, int):
+def _sample(value: Any, counter: itertools.count[int]) -> Any:
+    """A value of ``value``'s type that no row has (booleans and None stay as they are)."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int):
         return -1_000_000 - next(counter)
-    if isinstance(model, str):
+    if isinstance(value, str):
         return f"\x1fsample-{next(counter)}"
-    if isinstance(model, uuid.UUID):
+    if isinstance(value, uuid.UUID):
         return uuid.UUID(int=(0xC0DE << 112) + next(counter))
-    raise TypeError(f"CompiledQuery takes ints, strings, UUIDs, booleans and None: {model!r}")
+    raise TypeError(f"CompiledQuery takes ints, strings, UUIDs, booleans and None: {value!r}")
 
 
 def _samples(values: tuple[Any, ...], counter: itertools.count[int]) -> tuple[Any, ...]:

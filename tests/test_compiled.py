@@ -52,6 +52,8 @@ def test_it_answers_as_the_queryset_does_and_builds_only_to_compile() -> None:
         counts.append(found.roles)  # type: ignore[attr-defined]
     assert counts == [2, 0, 2]
     assert compiled.fetch(999_999) == []
+    assert compiled.first(999_999) is None
+    assert getattr(compiled.first(second.pk), "pk", None) == second.pk
     # Built once to learn the model and twice to compile, then never again.
     assert len(builds) == 3
 

@@ -24,5 +24,5 @@ _USER = CompiledQuery(lambda pk: with_devices(with_roles(User._default_manager.f
 
 class StaffBackend(ModelBackend):
     def get_user(self, user_id: Any) -> User | None:
-        user = next(iter(_USER.fetch(user_id)), None)
+        user = _USER.first(user_id)
         return user if user is not None and self.user_can_authenticate(user) else None

@@ -370,7 +370,7 @@ def case_detail_for_user(*, user: User, reference: str) -> CaseDetail:
     canonical = normalise(reference)
     case = None
     if canonical is not None:
-        case = next(iter(_CASE_PAGE.fetch(*_visibility(scope), canonical)), None)
+        case = _CASE_PAGE.first(*_visibility(scope), canonical)
     grant = None
     if case is None:
         # Log which case was asked for, if it exists, without telling the caller.

@@ -143,7 +143,7 @@ _STATUS_PARTY = CompiledQuery(
 def resident_status(*, party_id: uuid.UUID) -> ResidentView | None:
     """Return what the resident may see of their case, and log the view."""
     # The page shows no field of the party's own (nothing encrypted is read).
-    party = next(iter(_STATUS_PARTY.fetch(party_id)), None)
+    party = _STATUS_PARTY.first(party_id)
     if party is None or not party.status_code_hash:
         return None
     case = party.case
